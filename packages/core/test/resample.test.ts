@@ -391,16 +391,3 @@ describe('resample: argument validation', () => {
     expect(() => new Resampler(48000, 16000, { kaiserBeta: Number.NaN })).toThrow(/kaiserBeta/);
   });
 });
-
-describe('resample: speed', () => {
-  it('60 s of 48 kHz audio to 16 kHz', () => {
-    const x = noise(48000 * 60, 42);
-    resample(x.subarray(0, 48000), 48000, 16000); // warm up the JIT
-    const t0 = performance.now();
-    const y = resample(x, 48000, 16000);
-    const ms = performance.now() - t0;
-    console.log(`60 s 48 kHz -> 16 kHz: ${ms.toFixed(0)} ms`);
-    expect(y.length).toBe(16000 * 60);
-    expect(ms).toBeLessThan(5000); // typically ~0.3 s; loose so a busy machine does not fail it
-  });
-});

@@ -9,13 +9,14 @@
  * With L = toRate / gcd and M = fromRate / gcd, t_m = m * M / L. Two evaluation orders keep memory bounded for any
  * rate pair:
  *  - upsampling (L > M) gathers: each output is a dot product of 2H input samples with one of L kernel phases; the
- *    kernel is Z / rolloff input samples wide, so the history is a few dozen samples whatever the ratio;
+ *    kernel reaches zeroCrossings / rolloff input samples each side, so the history is ~100 samples for any ratio;
  *  - downsampling (L < M) scatters (transposed form): each input sample adds its contribution into the 2H pending
  *    outputs it reaches, using one of M kernel phases. A gather here would need a history as long as the kernel,
- *    Z / rolloff * M / L input samples (tens of millions for 768000 -> 1 Hz); the scatter keeps 2H accumulators.
- * In both cases the kernel, in units of the lower rate's samples, is the same 2H-tap row per phase, H =
- * ceil(zeroCrossings / rolloff). Rows come from a precomputed polyphase table when the phase count is small, and
- * otherwise are interpolated per sample from a finely oversampled kernel table (bounded memory for e.g. 48001 -> 16000).
+ *    2 * zeroCrossings / rolloff * M / L input samples (80 million for 768000 -> 1 Hz); the scatter keeps 2H sums.
+ * Either way the kernel, measured in samples of the lower rate, is the same 2H-tap row per phase, with
+ * H >= zeroCrossings / rolloff. Rows come from a precomputed polyphase table when the phase count is small, and
+ * otherwise are interpolated between the rows of a table with 1024 phases per sample (e.g. 48001 -> 16000 has 48001
+ * phases), so memory stays within a few MB for any rate pair and any input length.
  *
  * Every output is computed by the same operations in the same order however the input is chunked, so streaming
  * output is bit-identical to the one-shot result.
@@ -112,7 +113,8 @@ class CopyEngine implements Engine {
 /**
  * The kernel as 2H-tap rows, one per phase phi = phase / phases in [0, 1):
  *   row_phi[k] = gain * kernel(rolloff * (phi + H - 1 - k)),   k = 0 .. 2H-1,
- * with the kernel's argument in zero crossings of the cutoff sinc. Row k = H - 1 is the tap at distance phi.
+ * with the kernel's argument in zero crossings of the cutoff sinc. Tap k = H - 1 is the one at distance phi (in
+ * lower-rate samples) from the sample it is paired with; the others follow at whole-sample steps.
  */
 class KernelRows {
   readonly half: number;
