@@ -28,3 +28,6 @@ export class CorpusError extends SerError {
     this.file = file;
   }
 }
+
+/** Feature extraction that cannot run: bad parameters, an unavailable engine, audio too short or at the wrong rate. */
+export class FeatureError extends SerError {}

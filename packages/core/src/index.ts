@@ -2,3 +2,5 @@ export * from './errors.js';
 export * from './audio/index.js';
 export * from './corpus/index.js';
 export * from './random.js';
+export * from './features/index.js';
+export * from './eval/index.js';

@@ -1,0 +1,116 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultProtocol, type EngineChoice, type ProtocolName } from '@ser/core';
+import { MODEL_DESCRIPTIONS, crossValidate, type ClassicalModelName, type EvaluationResult } from '@ser/training';
+import { corpusFeatures } from '../corpus-features.js';
+import type { Io } from '../io.js';
+import { progressBar } from '../progress.js';
+import { confusionSvg } from '../report/confusion-svg.js';
+import { describeEvaluation, pct } from '../report/format.js';
+import { evaluationJson } from './evaluate.js';
+
+export interface CompareOptions {
+  models: ClassicalModelName[];
+  /** Protocols to run; 'default' means each corpus' own speaker-independent protocol. */
+  protocols: (ProtocolName | 'default')[];
+  out: string;
+  seed: number;
+  speakerNorm: boolean;
+  cacheDir?: string;
+  engine: EngineChoice;
+  quiet?: boolean;
+}
+
+interface Row {
+  corpus: string;
+  result: EvaluationResult;
+  svg: string;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Runs models x protocols x corpora and writes report.json, report.md and one confusion SVG per run into `out`. */
+export async function compareCommand(dirs: string[], opts: CompareOptions, io: Io): Promise<void> {
+  await mkdir(opts.out, { recursive: true });
+  const rows: Row[] = [];
+  const engines = new Set<string>();
+  const failures: { path: string; error: string }[] = [];
+  for (const dir of dirs) {
+    const features = await corpusFeatures(dir, {
+      preset: 'classic193',
+      engine: opts.engine,
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+      ...(opts.quiet ? { quiet: true } : {}),
+    });
+    engines.add(features.engine);
+    failures.push(...features.failures.map((f) => ({ path: f.path, error: f.error.reason })));
+    const corpus = features.corpus.name;
+    const protocols = [...new Set(opts.protocols.map((p) => (p === 'default' ? defaultProtocol(corpus) : p)))];
+    const runs: { protocol: ProtocolName; speakerNorm: boolean }[] = protocols.map((protocol) => ({ protocol, speakerNorm: false }));
+    if (opts.speakerNorm) runs.push(...protocols.filter((p) => p !== 'random').map((protocol) => ({ protocol, speakerNorm: true })));
+    for (const model of opts.models) {
+      for (const run of runs) {
+        const bar = opts.quiet ? undefined : progressBar(`${corpus} ${model} ${run.protocol}${run.speakerNorm ? ' +spk-norm' : ''}`);
+        const result = await crossValidate(features.data, { ...run, model, seed: opts.seed, onFold: (d, t, n) => bar?.update(d, t, n) });
+        bar?.done(`UAR ${pct(result.summary.pooled.uar)}`);
+        const svg = `confusion-${corpus}-${model}-${run.protocol}${run.speakerNorm ? '-spknorm' : ''}.svg`;
+        await writeAtomic(join(opts.out, svg), confusionSvg(result.summary.pooled.confusion, `${corpus}, ${model}, ${result.protocolLabel}: UAR ${pct(result.summary.pooled.uar)}`));
+        rows.push({ corpus, result, svg });
+      }
+    }
+  }
+  const report = {
+    created: new Date().toISOString(),
+    seed: opts.seed,
+    preset: 'classic193',
+    engines: [...engines],
+    results: rows.map((r) => ({ ...evaluationJson(r.corpus, [...engines].join(', '), r.result), confusionSvg: r.svg })),
+    failures,
+  };
+  await writeAtomic(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeAtomic(join(opts.out, 'report.md'), reportMarkdown(rows, opts, [...engines]));
+  if (!opts.quiet) for (const r of rows) io.err(`${describeEvaluation(r.corpus, r.result)}\n`);
+  io.out(`report written to ${join(opts.out, 'report.md')} (and report.json, ${rows.length} confusion matrices as SVG)\n`);
+}
+
+function runKey(r: EvaluationResult): string {
+  return `${r.protocol}${r.speakerNorm ? '+norm' : ''}`;
+}
+
+export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, engines: string[]): string {
+  const out: string[] = ['# ser compare report', ''];
+  out.push(`Features: classic193 (${engines.join(', ')} engine). Seed ${opts.seed}. Figures are pooled over folds: UAR / accuracy.`);
+  out.push('Speaker-independent protocols never put a speaker in both train and test; the random split does, and its');
+  out.push('figures overstate what a new voice would get. The gap column shows by how much (UAR points).', '');
+  for (const corpus of [...new Set(rows.map((r) => r.corpus))]) {
+    const mine = rows.filter((r) => r.corpus === corpus);
+    const keys = [...new Set(mine.map((r) => runKey(r.result)))];
+    const labelOf = new Map(mine.map((r) => [runKey(r.result), r.result.protocolLabel]));
+    const siKey = keys.find((k) => !k.includes('+norm') && k !== 'random');
+    const hasGap = siKey !== undefined && keys.includes('random');
+    out.push(`## ${corpus} (${mine[0]!.result.summary.pooled.n} test predictions per protocol at most)`, '');
+    out.push(`| model | ${keys.map((k) => labelOf.get(k)).join(' | ')}${hasGap ? ' | gap (UAR points) |' : ' |'}`);
+    out.push(`|---|${keys.map(() => '---').join('|')}${hasGap ? '|---|' : '|'}`);
+    for (const model of [...new Set(mine.map((r) => r.result.model))]) {
+      const cells = keys.map((k) => {
+        const r = mine.find((x) => x.result.model === model && runKey(x.result) === k);
+        return r ? `${pct(r.result.summary.pooled.uar)} / ${pct(r.result.summary.pooled.accuracy)}` : '-';
+      });
+      let gap = '';
+      if (hasGap) {
+        const si = mine.find((x) => x.result.model === model && runKey(x.result) === siKey)!;
+        const rnd = mine.find((x) => x.result.model === model && runKey(x.result) === 'random')!;
+        gap = ` | ${((rnd.result.summary.pooled.uar - si.result.summary.pooled.uar) * 100).toFixed(1)} |`;
+      }
+      const name = MODEL_DESCRIPTIONS[model as ClassicalModelName] ?? model;
+      out.push(`| ${name} | ${cells.join(' | ')}${hasGap ? gap : ' |'}`);
+    }
+    out.push('', 'Confusion matrices (pooled over folds):', '');
+    for (const r of mine) out.push(`- [${r.result.model}, ${r.result.protocolLabel}](${r.svg})`);
+    out.push('');
+  }
+  return out.join('\n');
+}
