@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "memory.hpp"
+
 namespace ser {
 
 /** The CQT librosa.feature.chroma_cqt asks for (filter_scale 1, norm 1, sparsity 0.01, Hann, scale=True). */
@@ -34,7 +36,7 @@ class CqtPlan {
   /** CQT frames for n input samples: the fewest over the octaves (librosa's __trim_stack). */
   std::size_t frameCount(std::size_t n) const;
   /** |CQT| of y (n samples at the plan's rate), bin-major: out[bin * frames + t], lowest bin first. */
-  std::vector<double> magnitude(const float* y, std::size_t n, std::size_t& frames) const;
+  LargeVector<double> magnitude(const float* y, std::size_t n, std::size_t& frames) const;
 
  private:
   struct Octave {

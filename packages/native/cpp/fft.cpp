@@ -555,6 +555,32 @@ SER_HOT void realPostPower(const double* __restrict zr, const double* __restrict
   }
 }
 
+// realPost for bins [first, first + count), written with a stride; the same arithmetic bin for bin.
+SER_HOT void realPostBand(const double* __restrict zr, const double* __restrict zi, const double* __restrict wr,
+                          const double* __restrict wi, double* __restrict outRe, double* __restrict outIm,
+                          std::size_t m, std::size_t first, std::size_t count, std::size_t stride) {
+  const std::size_t end = first + count;
+  std::size_t k = first;
+  if (k == 0 && k < end) {
+    outRe[0] = zr[0] + zi[0];
+    outIm[0] = 0.0;
+    ++k;
+  }
+  const std::size_t interiorEnd = end < m ? end : m;
+  for (; k < interiorEnd; ++k) {
+    const double ar = zr[k], ai = zi[k];
+    const double br = zr[m - k], bi = -zi[m - k];
+    const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+    const double orr = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
+    outRe[(k - first) * stride] = er + (wr[k] * orr - wi[k] * oi);
+    outIm[(k - first) * stride] = ei + (wr[k] * oi + wi[k] * orr);
+  }
+  if (k == m && k < end) {
+    outRe[(k - first) * stride] = zr[0] - zi[0];
+    outIm[(k - first) * stride] = 0.0;
+  }
+}
+
 SER_HOT void powerOf(const double* __restrict re, const double* __restrict im, double* __restrict pw,
                      std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) pw[k] = re[k] * re[k] + im[k] * im[k];
@@ -626,6 +652,26 @@ void RealFft::transformInput(double* outRe, double* outIm, double* outPower, dou
     std::memcpy(outRe, z.re, b * sizeof(double));
     std::memcpy(outIm, z.im, b * sizeof(double));
     if (outPower) powerOf(outRe, outIm, outPower, b);
+  }
+}
+
+void RealFft::transformInputBand(double* outRe, double* outIm, std::size_t first, std::size_t count,
+                                 std::size_t stride, double* work) const {
+  if (even_) {
+    const std::size_t m = n_ / 2;
+    double* zr = work;
+    double* zi = work + m + kPad;
+    const ComplexFft::Result z = fft_->transform(zr, zi, work + 2 * m + 2 * kPad);
+    realPostBand(z.re, z.im, wRe_.data(), wIm_.data(), outRe, outIm, m, first, count, stride);
+  } else {
+    double* zr = work;
+    double* zi = work + n_ + kPad;
+    std::memset(zi, 0, n_ * sizeof(double));
+    const ComplexFft::Result z = fft_->transform(zr, zi, work + 2 * n_ + 2 * kPad);
+    for (std::size_t j = 0; j < count; ++j) {
+      outRe[j * stride] = z.re[first + j];
+      outIm[j * stride] = z.im[first + j];
+    }
   }
 }
 

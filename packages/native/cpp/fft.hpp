@@ -78,6 +78,12 @@ class RealFft {
   Input input(double* work) const;
   /** outPower (optional) receives |X[k]|^2 as well. */
   void transformInput(double* outRe, double* outIm, double* outPower, double* work) const;
+  /**
+   * transformInput for the bins [first, first + count) only (first + count <= bins()), bin first + j going to
+   * outRe[j * stride] and outIm[j * stride]: for callers that use a band of the spectrum, in their own layout.
+   */
+  void transformInputBand(double* outRe, double* outIm, std::size_t first, std::size_t count, std::size_t stride,
+                          double* work) const;
 
   /**
    * numpy.fft.irfft: bins() values of re/im -> n real samples scaled by 1 / n; the imaginary parts of the DC bin

@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "istft.hpp"
 #include "median.hpp"
+#include "memory.hpp"
 
 namespace ser {
 
@@ -109,7 +110,7 @@ double softmask(double x, double ref, double power, bool splitZeros) {
 
 HarmonicStage::HarmonicStage(Pipeline& p) : p_(p) {
   stride_ = (p.bins() + 7) / 8 * 8;
-  mag_.reset(new float[p.frames() * stride_]);  // every value is written by consume()
+  mag_ = LargeArray<float>(p.frames() * stride_);  // every value is written by consume()
   p.addConsumer(this);
 }
 
@@ -151,12 +152,12 @@ void HarmonicStage::compute() {
 
   // The time-axis (harmonic) median needs every frame; the frequency-axis (percussive) one is done eight frames at
   // a time, right before those frames are masked.
-  std::unique_ptr<float[]> harm(new float[frames * stride]);
+  const LargeArray<float> harm(frames * stride);
   medianAlongFrames(mag, frames, bins, stride, hp.kernelSize, harm.get());
   MedianAlongBins percussive(bins, hp.kernelSize);
   std::vector<float> perc(MedianAlongBins::kLines * stride);
 
-  y_.resize(p_.nSamples());
+  assignLarge(y_, p_.nSamples());
   InverseStft istft(req.stft, frames, y_.data(), y_.size());
   const StftFrames stft(p_.samples(), p_.nSamples(), req.stft);
   std::vector<double> re(bins), im(bins), work(stft.workSize());

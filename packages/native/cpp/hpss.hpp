@@ -2,9 +2,9 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <vector>
 
+#include "memory.hpp"
 #include "pipeline.hpp"
 
 namespace ser {
@@ -35,7 +35,7 @@ class HarmonicStage : public FrameConsumer {
 
   Pipeline& p_;
   std::size_t stride_ = 0;           // floats per frame in mag_: bins rounded up to the median filter's 8 lanes
-  std::unique_ptr<float[]> mag_;     // |D| in float32, frame-major (frames x stride), padding columns zero
+  LargeArray<float> mag_;            // |D| in float32, frame-major (frames x stride), padding columns zero
   std::vector<float> y_;
   std::size_t readers_ = 0;
   bool done_ = false;

@@ -36,7 +36,7 @@ double estimateTuningOfSignal(const float* y, std::size_t n, double sampleRate, 
   Request r;
   r.stft = StftParams{2048, 512, 2048, true};
   Pipeline pass(y, n, sampleRate, r);
-  TuningEstimator est(pass.bins(), sampleRate, pass.nFftFromBins());
+  TuningEstimator est(pass.bins(), sampleRate, pass.nFftFromBins(), pass.frames());
   TuningConsumer consumer(est);
   pass.addConsumer(&consumer);
   pass.needMagnitude32();
@@ -101,7 +101,7 @@ void ChromaCqtStage::compute() {
   cp.tuning = tuning_;
   checkCqt(cp, y.size());  // the estimated tuning can move the top filter past Nyquist, as in librosa
   std::size_t frames = 0;
-  const std::vector<double> C = cqtPlan(cp)->magnitude(y.data(), y.size(), frames);
+  const LargeVector<double> C = cqtPlan(cp)->magnitude(y.data(), y.size(), frames);
   harmonic_.release();
 
   // cq_to_chroma (gets the untuned fmin) @ C, summing each chroma row's CQT bins in increasing order

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "common.hpp"
@@ -66,10 +67,45 @@ SER_HOT void localMax(const float* __restrict S, float ref, std::size_t lo, std:
   }
 }
 
+/** Order-preserving key of a float: a larger float (NaN aside) has a larger key. */
+std::uint32_t floatKey(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
+}
+
+/**
+ * The values of ranks lo <= hi (0-based, ascending) of v, as nth_element would place them. A histogram of the
+ * keys' top 16 bits finds the buckets holding those ranks; only the values in between are partitioned (a few
+ * hundred of a minute's ~10^5 peaks, where a whole nth_element took about a millisecond).
+ */
+void twoRanks(const std::vector<float>& v, std::size_t lo, std::size_t hi, float& atLo, float& atHi) {
+  constexpr std::size_t kBuckets = std::size_t{1} << 16;
+  std::vector<std::uint32_t> counts(kBuckets, 0);
+  for (float x : v) ++counts[floatKey(x) >> 16];
+  std::size_t below = 0, bLo = 0;
+  while (below + counts[bLo] <= lo) below += counts[bLo++];
+  std::size_t bHi = bLo, upTo = below + counts[bLo];
+  while (upTo <= hi) upTo += counts[++bHi];
+  std::vector<float> middle;
+  middle.reserve(upTo - below);
+  for (float x : v) {
+    const std::uint32_t b = floatKey(x) >> 16;
+    if (b >= bLo && b <= bHi) middle.push_back(x);
+  }
+  auto at = [&](std::size_t rank) {
+    const auto it = middle.begin() + static_cast<std::ptrdiff_t>(rank - below);
+    std::nth_element(middle.begin(), it, middle.end());
+    return *it;
+  };
+  atHi = at(hi);
+  atLo = at(lo);
+}
+
 }  // namespace
 
-TuningEstimator::TuningEstimator(std::size_t bins, double sampleRate, std::size_t nFft)
-    : bins_(bins), sampleRate_(sampleRate), nFft_(nFft), isMax_(bins, 0) {
+TuningEstimator::TuningEstimator(std::size_t bins, double sampleRate, std::size_t nFft, std::size_t frames)
+    : bins_(bins), sampleRate_(sampleRate), nFft_(nFft), isMax_(bins, 0), peakBins_(bins) {
   // piptrack's frequency mask: fmin <= fft_freqs < fmax, fmin = 150, fmax = min(4000, sr / 2)
   const double fmin = 150.0;
   const double fmax = std::min(4000.0, sampleRate / 2);
@@ -83,6 +119,9 @@ TuningEstimator::TuningEstimator(std::size_t bins, double sampleRate, std::size_
   }
   iLo_ = std::max<std::size_t>(iLo_, 1);
   if (bins < 3 || iLo_ >= iHi_) iLo_ = iHi_ = 0;  // nothing to track
+  // Local maxima are at least two bins apart: the most peaks a frame can add. Growing the vector instead copied
+  // it over and over (about a hundred thousand peaks a minute of speech).
+  peaks_.reserve(frames * ((iHi_ - iLo_ + 1) / 2));
 }
 
 void TuningEstimator::addFrame(const float* S) {
@@ -97,8 +136,14 @@ void TuningEstimator::addFrame(const float* S) {
     const float l = S[last - 1] > ref ? S[last - 1] : 0.0f;
     isMax_[last] = c > l;
   }
+  // The peaks' bins first, gathered without a branch (a bin is a peak in no predictable pattern).
+  std::size_t count = 0;
   for (std::size_t i = iLo_; i < iHi_; ++i) {
-    if (!isMax_[i]) continue;
+    peakBins_[count] = static_cast<std::uint32_t>(i);
+    count += isMax_[i];
+  }
+  for (std::size_t p = 0; p < count; ++p) {
+    const std::size_t i = peakBins_[p];
     // _parabolic_interpolation (numba stencil): float32 sums, float64 products/quotients, stored float32.
     float shift = 0.0f;
     float avg;
@@ -107,7 +152,8 @@ void TuningEstimator::addFrame(const float* S) {
     } else {
       const double a = static_cast<double>(S[i + 1] + S[i - 1]) - 2.0 * static_cast<double>(S[i]);
       const double b = static_cast<double>(S[i + 1] - S[i - 1]) / 2.0;
-      if (!(std::fabs(b) >= std::fabs(a))) shift = static_cast<float>(-b / a);
+      const float step = static_cast<float>(-b / a);  // discarded where |b| >= |a| (a may be 0 there)
+      shift = std::fabs(b) >= std::fabs(a) ? 0.0f : step;
       avg = (S[i + 1] - S[i - 1]) / 2.0f;  // np.gradient interior, float32
     }
     const float dskew = (0.5f * avg) * shift;
@@ -124,10 +170,9 @@ double TuningEstimator::tuning(std::size_t binsPerOctave) const {
   std::vector<float> mags(peaks_.size());
   for (std::size_t i = 0; i < peaks_.size(); ++i) mags[i] = peaks_[i].mag;
   const std::size_t h = mags.size() / 2;
-  std::nth_element(mags.begin(), mags.begin() + static_cast<std::ptrdiff_t>(h), mags.end());
-  float threshold = mags[h];
+  float lo = 0.0f, threshold = 0.0f;
+  twoRanks(mags, h == 0 ? 0 : h - 1, h, lo, threshold);
   if (mags.size() % 2 == 0) {
-    const float lo = *std::max_element(mags.begin(), mags.begin() + static_cast<std::ptrdiff_t>(h));
     const float sum = lo + threshold;
     threshold = sum / 2.0f;
   }
@@ -138,14 +183,20 @@ double TuningEstimator::tuning(std::size_t binsPerOctave) const {
   for (std::size_t i = 0; i < kEdges; ++i) edges[i] = linspaceAt(-0.5, 0.5, kEdges, i);
   std::size_t counts[kEdges - 1] = {};
   const float bpo = static_cast<float>(binsPerOctave);
-  bool any = false;
+  // About half the peaks pass the threshold, in no predictable order: their pitches are gathered without a branch.
+  std::vector<float>& pitches = mags;
+  std::size_t kept = 0;
   for (const Peak& c : peaks_) {
-    if (!(c.mag >= threshold)) continue;
-    const float q = c.pitch / 27.5f;  // A440 / 16 with tuning 0
+    pitches[kept] = c.pitch;
+    kept += c.mag >= threshold;
+  }
+  bool any = false;
+  for (std::size_t i = 0; i < kept; ++i) {
+    const float q = pitches[i] / 27.5f;  // A440 / 16 with tuning 0
     const float octs = std::log2(q);
     const float v32 = bpo * octs;
     float r = v32 >= 0.0f ? v32 - std::trunc(v32) : pyModF(v32, 1.0f);  // == fmodf(v, 1) exactly for v >= 0
-    if (r >= 0.5f) r -= 1.0f;
+    r -= r >= 0.5f ? 1.0f : 0.0f;
     const double v = static_cast<double>(r);
     if (v < edges[0] || v > edges[kEdges - 1]) continue;
     // bin i holds edges[i] <= v < edges[i + 1] (the last one also v == 0.5): a guess, then exact comparisons.
@@ -166,7 +217,7 @@ double TuningEstimator::tuning(std::size_t binsPerOctave) const {
 
 double estimateTuning(const float* mag, std::size_t frames, std::size_t bins, double sampleRate, std::size_t nFft,
                       std::size_t binsPerOctave) {
-  TuningEstimator est(bins, sampleRate, nFft);
+  TuningEstimator est(bins, sampleRate, nFft, frames);
   for (std::size_t t = 0; t < frames; ++t) est.addFrame(mag + t * bins);
   return est.tuning(binsPerOctave);
 }

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
+
+#include "memory.hpp"
 
 namespace ser {
 
@@ -16,7 +19,8 @@ namespace ser {
  */
 class TuningEstimator {
  public:
-  TuningEstimator(std::size_t bins, double sampleRate, std::size_t nFft);
+  /** frames: how many frames will come, when known (room for their peaks is reserved up front). */
+  TuningEstimator(std::size_t bins, double sampleRate, std::size_t nFft, std::size_t frames = 0);
   /** piptrack on one frame of bins float32 magnitudes: keeps its peaks. */
   void addFrame(const float* mag);
   /** pitch_tuning of the peaks at or above their median magnitude; 0 without peaks. In [-0.5, 0.5). */
@@ -31,8 +35,9 @@ class TuningEstimator {
   double sampleRate_;
   std::size_t nFft_;
   std::size_t iLo_ = 0, iHi_ = 0;  // bins with fmin <= f < fmax (and i >= 1: localmax never marks bin 0)
-  std::vector<Peak> peaks_;
+  LargeVector<Peak> peaks_;
   std::vector<unsigned char> isMax_;
+  std::vector<std::uint32_t> peakBins_;  // one frame's peak bins
 };
 
 /** estimate_tuning of a whole spectrogram (frames x bins, frame-major). */

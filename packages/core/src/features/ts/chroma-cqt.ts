@@ -10,8 +10,8 @@
  */
 import type { ChromaCqtParams, Matrix, StftParams } from '../types.js';
 import { cqtMagnitude } from './cqt.js';
-import { magnitude32, stft } from './stft.js';
-import { estimateTuningFromSpectrum } from './tuning.js';
+import { StftFramer } from './stft.js';
+import { estimateTuningOfSpectrum } from './tuning.js';
 
 /** The STFT framing of librosa.estimate_tuning(y=...) -> piptrack's defaults (n_fft=2048, hop = n_fft // 4). */
 export const PIPTRACK_STFT: StftParams = { nFft: 2048, hopLength: 512, winLength: 2048, center: true };
@@ -58,8 +58,7 @@ function roundHalfEven(x: number): number {
  * them, so the estimate runs on the float32-rounded magnitudes (stft.magnitude32).
  */
 export function estimateTuning(y: Float32Array, sr: number, binsPerOctave: number, framing: StftParams = PIPTRACK_STFT): number {
-  const spec = stft(y, framing);
-  return estimateTuningFromSpectrum(magnitude32(spec), spec.nBins, spec.nFrames, sr, framing.nFft, binsPerOctave);
+  return estimateTuningOfSpectrum(new StftFramer(y, framing), sr, framing.nFft, binsPerOctave);
 }
 
 /**

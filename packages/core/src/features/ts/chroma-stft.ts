@@ -1,6 +1,7 @@
 /** librosa.filters.chroma and librosa.feature.chroma_stft(S=|STFT|, sr, tuning, n_chroma), librosa 0.10.1. */
 import type { ChromaStftParams } from '../types.js';
-import { estimateTuning } from './tuning.js';
+import { transpose } from './stft.js';
+import { estimateTuning, estimateTuningFrames } from './tuning.js';
 
 /** float32's smallest normal number: util.normalize's default threshold (tiny) for librosa's float32 chroma. */
 const FLOAT32_TINY = 1.1754943508222875e-38;
@@ -114,16 +115,26 @@ export function chromaStft(
   tuningS?: Float32Array,
 ): ChromaStftResult {
   checkChromaStftParams(p);
+  const tuning = p.tuning ?? estimateTuning(tuningS ?? Float32Array.from(S), nBins, nFrames, sr, 2 * (nBins - 1), p.nChroma);
+  return chromaStftFrames(transpose(S, nFrames, nBins), nBins, nFrames, sr, { ...p, tuning });
+}
+
+/**
+ * chromaStft of a frame-major magnitude spectrogram S [nFrames][nBins]; the chroma is [nChroma][nFrames]. A null
+ * tuning is estimated from the float32 rounding of S; callers holding the complex STFT pass librosa's own estimate
+ * (tuning.estimateTuningOfSpectrum) instead.
+ */
+export function chromaStftFrames(S: Float64Array, nBins: number, nFrames: number, sr: number, p: ChromaStftParams): ChromaStftResult {
+  checkChromaStftParams(p);
   const nFft = 2 * (nBins - 1);
   const nChroma = p.nChroma;
-  const tuning = p.tuning ?? estimateTuning(tuningS ?? Float32Array.from(S), nBins, nFrames, sr, nFft, nChroma);
+  const tuning = p.tuning ?? estimateTuningFrames(Float32Array.from(S), nBins, nFrames, sr, nFft, nChroma);
   const fb = chromaFilterbank(sr, nFft, nChroma, tuning);
   const chroma = new Float64Array(nChroma * nFrames);
   // raw chroma = filterbank . S (np.einsum 'cf,...ft->...ct'): per frame, one dot product per chroma over the frame's
-  // bins, gathered once into a contiguous column; four chroma rows share each load of the column
-  const column = new Float64Array(nBins);
+  // bins; four chroma rows share each load of the frame
   for (let t = 0; t < nFrames; t++) {
-    for (let k = 0; k < nBins; k++) column[k] = S[k * nFrames + t]!;
+    const at = t * nBins;
     let c = 0;
     for (; c + 4 <= nChroma; c += 4) {
       const r0 = c * nBins;
@@ -135,7 +146,7 @@ export function chromaStft(
       let a2 = 0;
       let a3 = 0;
       for (let k = 0; k < nBins; k++) {
-        const v = column[k]!;
+        const v = S[at + k]!;
         a0 += fb[r0 + k]! * v;
         a1 += fb[r1 + k]! * v;
         a2 += fb[r2 + k]! * v;
@@ -148,7 +159,7 @@ export function chromaStft(
     }
     for (; c < nChroma; c++) {
       let a = 0;
-      for (let k = 0; k < nBins; k++) a += fb[c * nBins + k]! * column[k]!;
+      for (let k = 0; k < nBins; k++) a += fb[c * nBins + k]! * S[at + k]!;
       chroma[c * nFrames + t] = a;
     }
   }

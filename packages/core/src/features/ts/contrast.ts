@@ -2,6 +2,7 @@
 import type { ContrastParams } from '../types.js';
 import { powerToDb } from './db.js';
 import { fftFrequency } from './mel.js';
+import { transpose } from './stft.js';
 
 /** One octave band: the bins it sorts and how many of the lowest / highest it averages. */
 interface Band {
@@ -116,20 +117,6 @@ function sumLargest(x: Float64Array, from: number, to: number, take: number, buf
   return sum;
 }
 
-/** [frame][bin] copy of a [bin][frame] matrix, in 32 x 32 tiles so neither side walks memory with a page-sized stride. */
-function frameMajor(S: Float64Array, nBins: number, nFrames: number): Float64Array {
-  const out = new Float64Array(nBins * nFrames);
-  const TILE = 32;
-  for (let k0 = 0; k0 < nBins; k0 += TILE) {
-    const k1 = Math.min(nBins, k0 + TILE);
-    for (let t0 = 0; t0 < nFrames; t0 += TILE) {
-      const t1 = Math.min(nFrames, t0 + TILE);
-      for (let k = k0; k < k1; k++) for (let t = t0; t < t1; t++) out[t * nBins + k] = S[k * nFrames + t]!;
-    }
-  }
-  return out;
-}
-
 /** librosa.power_to_db's defaults, which spectral_contrast applies to peak and valley (ref=1, amin=1e-10, top_db=80). */
 const CONTRAST_DB = { amin: 1e-10, topDb: 80 } as const;
 
@@ -140,11 +127,15 @@ const CONTRAST_DB = { amin: 1e-10, topDb: 80 } as const;
  * valley) matrix, so the -80 dB floor is relative to the largest peak (resp. valley) of the signal.
  */
 export function spectralContrast(S: Float64Array, nBins: number, nFrames: number, sr: number, p: ContrastParams): Float64Array {
+  return spectralContrastFrames(transpose(S, nFrames, nBins), nBins, nFrames, sr, p);
+}
+
+/** spectralContrast of a frame-major magnitude spectrogram [nFrames][nBins]; the result is [(nBands + 1)][nFrames]. */
+export function spectralContrastFrames(frames: Float64Array, nBins: number, nFrames: number, sr: number, p: ContrastParams): Float64Array {
   const bands = contrastBands(sr, 2 * (nBins - 1), nBins, p);
   const rows = bands.length;
   const peak = new Float64Array(rows * nFrames);
   const valley = new Float64Array(rows * nFrames);
-  const frames = frameMajor(S, nBins, nFrames);
   const buf = new Float64Array(Math.max(...bands.map((b) => b.take)));
   for (let k = 0; k < rows; k++) {
     const band = bands[k]!;

@@ -14,10 +14,12 @@
  *    half-rate signal times sqrt(2);
  *  - __trim_stack keeps the first min(frames) columns of every octave and stacks them low to high;
  *  - with scale=True the result is divided by sqrt(lengths), lengths recomputed at the (early-downsampled) rate.
- * librosa resamples with soxr_hq (libsoxr); we use our own band-limited resampler (audio/resample.ts), the one
- * deliberate difference, set up to imitate soxr_hq's transition band (see HALVING_RESAMPLER).
+ * librosa resamples with soxr_hq (libsoxr); we use our own band-limited resampler's kernel (audio/resample.ts, run
+ * as a whole-signal FFT decimator, decimate.ts), the one deliberate difference, set up to imitate soxr_hq's
+ * transition band (see HALVING_RESAMPLER).
  */
-import { resample, type ResamplerOptions } from '../../audio/resample.js';
+import type { ResamplerOptions } from '../../audio/resample.js';
+import { Decimator } from './decimate.js';
 import { Fft } from './fft.js';
 import { hannPeriodic } from './window.js';
 
@@ -56,14 +58,22 @@ export interface CqtMagnitude {
  * librosa fixtures: with the resampler's defaults (cutoff 0.94) chroma_cqt differed from librosa's by up to 0.09 (a
  * chirp's quiet harmonic part); with these settings by at most 4.5e-4, and tonnetz by at most 1.2e-4.
  */
-const HALVING_RESAMPLER: ResamplerOptions = { rolloff: 0.9569, zeroCrossings: 64, kaiserBeta: 9 };
+const HALVING_RESAMPLER: Required<ResamplerOptions> = { rolloff: 0.9569, zeroCrossings: 64, kaiserBeta: 9 };
 
-/** librosa.resample(y, orig_sr=factor, target_sr=1, res_type='soxr_hq', scale=True): y / sqrt(1 / factor). */
+/** Decimators by factor, made once: building the kernel costs Bessel series per tap. */
+const decimators = new Map<number, Decimator>();
+
+/**
+ * librosa.resample(y, orig_sr=factor, target_sr=1, res_type='soxr_hq', scale=True): y / sqrt(1 / factor), with
+ * audio/resample.ts's kernel (resample(y, factor, 1, HALVING_RESAMPLER)) run by the faster whole-signal Decimator.
+ */
 function downsample(y: Float32Array, factor: number): Float32Array {
-  const out = resample(y, factor, 1, HALVING_RESAMPLER);
-  const gain = Math.sqrt(factor);
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! * gain;
-  return out;
+  let decimator = decimators.get(factor);
+  if (decimator === undefined) {
+    decimator = new Decimator(factor, HALVING_RESAMPLER);
+    decimators.set(factor, decimator);
+  }
+  return decimator.run(y, Math.sqrt(factor));
 }
 
 /** filters.WINDOW_BANDWIDTHS['hann'], used for the top filter's cutoff frequency. */
@@ -378,17 +388,11 @@ export class CqtPlan {
   private octaveResponse(y: Float32Array, oct: OctaveBank, nFrames: number, out: Float64Array): void {
     const { nFft, hop, fft, rowStart, col, re: bRe, im: bIm } = oct;
     const half = nFft >> 1;
-    const frame = new Float64Array(nFft);
     const dRe = new Float64Array(half + 1);
     const dIm = new Float64Array(half + 1);
-    const n = y.length;
     for (let t = 0; t < nFrames; t++) {
-      const origin = t * hop - half;
-      for (let m = 0; m < nFft; m++) {
-        const j = origin + m;
-        frame[m] = j >= 0 && j < n ? y[j]! : 0;
-      }
-      fft.realForward(frame, dRe, dIm);
+      // a null window is the rectangular one; samples outside y are the zero padding
+      fft.realForwardWindowed(y, t * hop - half, null, dRe, dIm);
       for (let f = 0; f < oct.nFilters; f++) {
         let sr = 0;
         let si = 0;

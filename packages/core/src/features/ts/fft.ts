@@ -334,17 +334,26 @@ export class Fft {
       zi[j] = x[2 * j + 1]!;
     }
     this.#half.forward(zr, zi);
-    this.#splitHalf(re, im);
+    this.#splitHalf(re, im, 0);
   }
 
   /**
    * realForward of a windowed slice of a longer signal: x[j] = window[j] * y[offset + j], zero where offset + j falls
-   * outside y (the STFT's centre padding), window.length === n. For power-of-two halves the samples go straight to
-   * their bit-reversed places, so no frame buffer, packing or permutation pass is needed.
+   * outside y (the STFT's centre padding), window.length === n; bins go to re / im from index `at` on, so a whole
+   * spectrogram can be filled frame by frame without copies. A null window is a rectangular one (all ones). For
+   * power-of-two halves the samples go straight to their bit-reversed places, so no frame buffer, packing or
+   * permutation pass is needed.
    */
-  realForwardWindowed(y: Float32Array, offset: number, window: Float64Array, re: Float64Array, im: Float64Array): void {
+  realForwardWindowed(
+    y: Float32Array,
+    offset: number,
+    window: Float64Array | null,
+    re: Float64Array,
+    im: Float64Array,
+    at = 0,
+  ): void {
     const n = this.n;
-    if (window.length !== n) throw new RangeError(`window length ${window.length} differs from the FFT length ${n}`);
+    if (window !== null && window.length !== n) throw new RangeError(`window length ${window.length} differs from the FFT length ${n}`);
     const from = Math.max(0, -offset);
     const to = Math.min(n, y.length - offset);
     const half = this.#half;
@@ -352,27 +361,63 @@ export class Fft {
       this.#frame ??= new Float64Array(n);
       const x = this.#frame;
       x.fill(0);
-      for (let j = from; j < to; j++) x[j] = window[j]! * y[offset + j]!;
-      this.realForward(x, re, im);
+      for (let j = from; j < to; j++) x[j] = (window === null ? 1 : window[j]!) * y[offset + j]!;
+      this.#realForwardAt(x, re, im, at);
       return;
     }
     const zr = this.#scratchRe;
     const zi = this.#scratchIm;
-    zr.fill(0);
-    zi.fill(0);
     const rev = half.reversed;
-    for (let j = from; j < to; j++) {
-      const v = window[j]! * y[offset + j]!;
-      const at = rev[j >> 1]!;
-      if ((j & 1) === 0) zr[at] = v;
-      else zi[at] = v;
+    if (from > 0 || to < n) {
+      zr.fill(0);
+      zi.fill(0);
+    }
+    // even samples to the real part, odd ones to the imaginary part, both at their bit-reversed place; the common
+    // case (whole pairs) runs without a parity test per sample
+    const pairs = (from & 1) === 0 && (to & 1) === 0;
+    if (window === null && pairs) {
+      for (let j = from; j < to; j += 2) {
+        const r = rev[j >> 1]!;
+        zr[r] = y[offset + j]!;
+        zi[r] = y[offset + j + 1]!;
+      }
+    } else if (window === null) {
+      for (let j = from; j < to; j++) {
+        const v = y[offset + j]!;
+        const r = rev[j >> 1]!;
+        if ((j & 1) === 0) zr[r] = v;
+        else zi[r] = v;
+      }
+    } else if (pairs) {
+      for (let j = from; j < to; j += 2) {
+        const r = rev[j >> 1]!;
+        zr[r] = window[j]! * y[offset + j]!;
+        zi[r] = window[j + 1]! * y[offset + j + 1]!;
+      }
+    } else {
+      for (let j = from; j < to; j++) {
+        const v = window[j]! * y[offset + j]!;
+        const r = rev[j >> 1]!;
+        if ((j & 1) === 0) zr[r] = v;
+        else zi[r] = v;
+      }
     }
     half.butterflies(zr, zi);
-    this.#splitHalf(re, im);
+    this.#splitHalf(re, im, at);
+  }
+
+  /** realForward with the bins written from index `at` on. */
+  #realForwardAt(x: Float64Array, re: Float64Array, im: Float64Array, at: number): void {
+    if (at === 0) {
+      this.realForward(x, re, im);
+      return;
+    }
+    const bins = (this.n >> 1) + 1;
+    this.realForward(x, re.subarray(at, at + bins), im.subarray(at, at + bins));
   }
 
   /** Turns the half-length transform Z (in the scratch buffers) of an even-n real signal into its bins 0..n/2. */
-  #splitHalf(re: Float64Array, im: Float64Array): void {
+  #splitHalf(re: Float64Array, im: Float64Array, at = 0): void {
     const h = this.n >> 1;
     const zr = this.#scratchRe;
     const zi = this.#scratchIm;
@@ -382,10 +427,10 @@ export class Fft {
     const s = this.#splitSin;
     const z0r = zr[0]!;
     const z0i = zi[0]!;
-    re[0] = z0r + z0i;
-    im[0] = 0;
-    re[h] = z0r - z0i;
-    im[h] = 0;
+    re[at] = z0r + z0i;
+    im[at] = 0;
+    re[at + h] = z0r - z0i;
+    im[at + h] = 0;
     for (let k = 1; k < h; k++) {
       const ar = zr[k]!;
       const ai = zi[k]!;
@@ -397,28 +442,28 @@ export class Fft {
       const oi = -0.5 * (ar - br);
       const wr = c[k]!;
       const wi = -s[k]!;
-      re[k] = er + (or * wr - oi * wi);
-      im[k] = ei + (or * wi + oi * wr);
+      re[at + k] = er + (or * wr - oi * wi);
+      im[at + k] = ei + (or * wi + oi * wr);
     }
   }
 
   /**
    * Inverse of realForward: bins 0..floor(n/2) -> n real samples, scaled by 1/n (numpy.fft.irfft). As there, the
-   * imaginary parts of the DC bin and (even n) the Nyquist bin are ignored.
+   * imaginary parts of the DC bin and (even n) the Nyquist bin are ignored. The bins are read from index `at` on.
    */
-  realInverse(re: Float64Array, im: Float64Array, out: Float64Array): void {
+  realInverse(re: Float64Array, im: Float64Array, out: Float64Array, at = 0): void {
     const n = this.n;
     const zr = this.#scratchRe;
     const zi = this.#scratchIm;
     if (this.#half === null) {
       // odd n: rebuild the Hermitian spectrum, inverse = conj(fft(conj(X))) / n
-      zr[0] = re[0]!;
+      zr[0] = re[at]!;
       zi[0] = 0;
       for (let k = 1; k <= n >> 1; k++) {
-        zr[k] = re[k]!;
-        zi[k] = -im[k]!;
-        zr[n - k] = re[k]!;
-        zi[n - k] = im[k]!;
+        zr[k] = re[at + k]!;
+        zi[k] = -im[at + k]!;
+        zr[n - k] = re[at + k]!;
+        zi[n - k] = im[at + k]!;
       }
       this.complexForward(zr, zi);
       for (let j = 0; j < n; j++) out[j] = zr[j]! / n;
@@ -430,11 +475,11 @@ export class Fft {
     // Z[k] = Xe[k] + i Xo[k] with Xe = (X[k] + conj X[h-k]) / 2, Xo = (X[k] - conj X[h-k]) W^-k / 2; then
     // z = ifft_h(Z) holds the even samples in its real part and the odd ones in its imaginary part.
     for (let k = 0; k < h; k++) {
-      const ar = re[k]!;
-      const ai = k === 0 ? 0 : im[k]!;
+      const ar = re[at + k]!;
+      const ai = k === 0 ? 0 : im[at + k]!;
       const j = h - k;
-      const br = re[j]!;
-      const bi = j === h ? 0 : -im[j]!;
+      const br = re[at + j]!;
+      const bi = j === h ? 0 : -im[at + j]!;
       const er = 0.5 * (ar + br);
       const ei = 0.5 * (ai + bi);
       const dr = 0.5 * (ar - br);

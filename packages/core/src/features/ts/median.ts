@@ -3,9 +3,11 @@
  * `scipy.ndimage.median_filter(x, size=(1, k) or (k, 1), mode='reflect')` computes it for librosa.decompose.hpss:
  * HPSS spends most of its time here (two 31-wide medians over a 1025 x N spectrogram).
  *
- * Each line keeps its window in a sorted array; sliding by one sample removes the outgoing value and inserts the
- * incoming one in a single shift pass, so a step costs O(log k) to find the outgoing value plus a shift proportional
- * to how far the rank moves (typically much less than k). No allocation per line.
+ * Each line keeps its window in a sorted array, and for every window slot (input index mod k) the position its value
+ * holds there. Sliding by one sample overwrites the outgoing value's entry, found through that table, with the
+ * incoming one and restores the order by shifting the entries between its old and new rank (keeping the table in
+ * step): no search, and a shift as long as the rank moves, which on a spectrogram's smooth lines is short. No
+ * allocation per line.
  *
  * Edges follow scipy's 'reflect' mode (`d c b a | a b c d | d c b a`: the edge sample is repeated), which for windows
  * longer than the line keeps reflecting, i.e. index i maps through a period of 2n. Window placement and rank follow
@@ -31,14 +33,21 @@ export function reflectIndex(i: number, n: number): number {
 export class SlidingMedian {
   readonly size: number;
   private readonly before: number;
-  private readonly window: Float64Array;
+  /** The window's values, ascending. */
+  private readonly sorted: Float64Array;
+  /** slotAt[p]: the window slot (input index mod size) whose value sits at sorted position p. */
+  private readonly slotAt: Int32Array;
+  /** positionOf[s]: the sorted position of slot s's value (the inverse of slotAt). */
+  private readonly positionOf: Int32Array;
   private padded: Float64Array;
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`median size must be a positive integer, got ${size}`);
     this.size = size;
     this.before = Math.floor(size / 2);
-    this.window = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+    this.slotAt = new Int32Array(size);
+    this.positionOf = new Int32Array(size);
     this.padded = new Float64Array(0);
   }
 
@@ -65,42 +74,68 @@ export class SlidingMedian {
     if (this.padded.length < total) this.padded = new Float64Array(total);
     const padded = this.padded;
     const before = this.before;
-    // Gather the line with its reflected margins once, so the slide below reads contiguous memory.
-    for (let j = 0; j < total; j++) padded[j] = src[srcOffset + reflectIndex(j - before, n) * srcStride]!;
+    // Gather the line with its reflected margins once, so the slide below reads contiguous memory; the margins are
+    // short, so only they go through reflectIndex.
+    const head = Math.min(before, total);
+    for (let j = 0; j < head; j++) padded[j] = src[srcOffset + reflectIndex(j - before, n) * srcStride]!;
+    const body = Math.min(n, total - head);
+    for (let j = 0; j < body; j++) padded[head + j] = src[srcOffset + j * srcStride]!;
+    for (let j = head + body; j < total; j++) padded[j] = src[srcOffset + reflectIndex(j - before, n) * srcStride]!;
 
-    const w = this.window;
-    for (let j = 0; j < k; j++) w[j] = padded[j]!;
-    w.sort();
+    this.fill(padded);
+    const w = this.sorted;
+    const slotAt = this.slotAt;
+    const positionOf = this.positionOf;
     const rank = before;
     dst[dstOffset] = w[rank]!;
 
+    let slot = 0; // the slot of padded[i - 1], the outgoing value
     for (let i = 1; i < n; i++) {
-      const outgoing = padded[i - 1]!;
       const incoming = padded[i + k - 1]!;
-      // Lower bound of the outgoing value: it is present, so w[p] === outgoing.
-      let lo = 0;
-      let hi = k - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (w[mid]! < outgoing) lo = mid + 1;
-        else hi = mid;
-      }
-      let p = lo;
-      // Replace w[p] by `incoming` and restore the order by shifting neighbours over the freed slot.
-      if (incoming > outgoing) {
+      let p = positionOf[slot]!;
+      // Put `incoming` where the outgoing value was and shift the neighbours over until the order holds again.
+      if (incoming > w[p]!) {
         while (p + 1 < k && w[p + 1]! < incoming) {
+          const moved = slotAt[p + 1]!;
           w[p] = w[p + 1]!;
+          slotAt[p] = moved;
+          positionOf[moved] = p;
           p++;
         }
       } else {
         while (p > 0 && w[p - 1]! > incoming) {
+          const moved = slotAt[p - 1]!;
           w[p] = w[p - 1]!;
+          slotAt[p] = moved;
+          positionOf[moved] = p;
           p--;
         }
       }
       w[p] = incoming;
+      slotAt[p] = slot;
+      positionOf[slot] = p;
       dst[dstOffset + i * dstStride] = w[rank]!;
+      slot = slot + 1 === k ? 0 : slot + 1;
     }
+  }
+
+  /** Sort the first window (slots 0..k-1 = padded[0..k-1]) by insertion, recording where each slot lands. */
+  private fill(padded: Float64Array): void {
+    const k = this.size;
+    const w = this.sorted;
+    const slotAt = this.slotAt;
+    for (let s = 0; s < k; s++) {
+      const v = padded[s]!;
+      let p = s;
+      while (p > 0 && w[p - 1]! > v) {
+        w[p] = w[p - 1]!;
+        slotAt[p] = slotAt[p - 1]!;
+        p--;
+      }
+      w[p] = v;
+      slotAt[p] = s;
+    }
+    for (let p = 0; p < k; p++) this.positionOf[slotAt[p]!] = p;
   }
 }
 

@@ -1,6 +1,6 @@
 /** librosa.filters.mel and librosa.feature.melspectrogram (on a precomputed |STFT|^power). */
 import type { MelParams } from '../types.js';
-import type { Spectrum } from './stft.js';
+import type { FrameSpectrum, StftFramer } from './stft.js';
 
 /** np.linspace(start, stop, num) element i: i * step + start, the last one exactly stop. */
 export function linspaceAt(start: number, stop: number, num: number, i: number): number {
@@ -110,28 +110,100 @@ export function melSpectrogram(powerSpec: Float64Array, filterbank: Float64Array
 }
 
 /**
- * melSpectrogram of the power spectrogram |STFT|^2 straight from the complex spectrum: re^2 + im^2 is formed where a
- * filter needs it (each bin feeds at most two filters) instead of in a separate full-size power array.
+ * A filterbank [nRows][nBins] with, per row, the run of bins outside which its weights are all zero: a mel triangle
+ * covers a few dozen of the 1025 bins, so per-frame products only visit those.
  */
-export function melSpectrogramOfPower(spec: Spectrum, filterbank: Float64Array, nMels: number): Float64Array {
-  const { re, im, nBins, nFrames } = spec;
-  if (filterbank.length !== nMels * nBins) {
-    throw new RangeError(`melSpectrogramOfPower: a ${nMels} x ${nBins} filterbank was expected, got ${filterbank.length} weights`);
-  }
-  const out = new Float64Array(nMels * nFrames);
-  for (let m = 0; m < nMels; m++) {
-    const row = m * nBins;
-    const dst = m * nFrames;
+export interface BandedFilterbank {
+  nRows: number;
+  nBins: number;
+  weights: Float64Array;
+  /** First bin of row r's run. */
+  from: Int32Array;
+  /** One past its last bin (from[r] when the row is all zeros). */
+  to: Int32Array;
+}
+
+export function bandedFilterbank(weights: Float64Array, nRows: number): BandedFilterbank {
+  const nBins = weights.length / nRows;
+  const from = new Int32Array(nRows);
+  const to = new Int32Array(nRows);
+  for (let r = 0; r < nRows; r++) {
+    let lo = nBins;
+    let hi = 0;
     for (let k = 0; k < nBins; k++) {
-      const w = filterbank[row + k]!;
-      if (w === 0) continue;
-      const src = k * nFrames;
-      for (let t = 0; t < nFrames; t++) {
-        const r = re[src + t]!;
-        const i = im[src + t]!;
-        out[dst + t] = out[dst + t]! + w * (r * r + i * i);
+      if (weights[r * nBins + k] !== 0) {
+        lo = Math.min(lo, k);
+        hi = k + 1;
       }
     }
+    from[r] = lo < hi ? lo : 0;
+    to[r] = lo < hi ? hi : 0;
+  }
+  return { nRows, nBins, weights, from, to };
+}
+
+/**
+ * |X|^exponent of one frame's bins re / im [at .. at + n) into out[0 .. n): the same expressions as stft.power and
+ * stft.magnitudeValues, so a mel spectrogram made frame by frame equals one made from those arrays.
+ */
+export function framePower(re: Float64Array, im: Float64Array, at: number, n: number, exponent: number, out: Float64Array): void {
+  if (exponent === 2) {
+    for (let k = 0; k < n; k++) {
+      const r = re[at + k]!;
+      const i = im[at + k]!;
+      out[k] = r * r + i * i;
+    }
+  } else if (exponent === 1) {
+    for (let k = 0; k < n; k++) {
+      const r = re[at + k]!;
+      const i = im[at + k]!;
+      out[k] = Math.sqrt(r * r + i * i);
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const r = re[at + k]!;
+      const i = im[at + k]!;
+      out[k] = (r * r + i * i) ** (exponent / 2);
+    }
+  }
+}
+
+/**
+ * out[outAt + r] = sum over row r's run of weight * x[k], for one frame x: the filterbank . S product of
+ * melSpectrogram, summed in the same (ascending bin) order from the same zero start, so the values are identical.
+ */
+export function applyBanded(fb: BandedFilterbank, x: Float64Array, out: Float64Array, outAt: number): void {
+  const { nRows, nBins, weights, from, to } = fb;
+  for (let r = 0; r < nRows; r++) {
+    const row = r * nBins;
+    let acc = 0;
+    for (let k = from[r]!, end = to[r]!; k < end; k++) acc += weights[row + k]! * x[k]!;
+    out[outAt + r] = acc;
+  }
+}
+
+/**
+ * The mel spectrogram filterbank . |X|^exponent, frame-major [nFrames][nRows], of a stored frame-major spectrum or
+ * straight from an STFT framer (then no spectrum is ever stored: each frame is transformed, reduced and dropped).
+ */
+export function melFrames(source: FrameSpectrum | StftFramer, fb: BandedFilterbank, exponent: number): Float64Array {
+  const { nBins, nFrames } = source;
+  if (fb.nBins !== nBins) throw new RangeError(`a filterbank over ${fb.nBins} bins does not fit a spectrum of ${nBins} bins`);
+  const out = new Float64Array(nFrames * fb.nRows);
+  const powers = new Float64Array(nBins);
+  if ('layout' in source) {
+    for (let t = 0; t < nFrames; t++) {
+      framePower(source.re, source.im, t * nBins, nBins, exponent, powers);
+      applyBanded(fb, powers, out, t * fb.nRows);
+    }
+    return out;
+  }
+  const re = new Float64Array(nBins);
+  const im = new Float64Array(nBins);
+  for (let t = 0; t < nFrames; t++) {
+    source.frame(t, re, im);
+    framePower(re, im, 0, nBins, exponent, powers);
+    applyBanded(fb, powers, out, t * fb.nRows);
   }
   return out;
 }

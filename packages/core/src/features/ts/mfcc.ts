@@ -28,37 +28,62 @@ export function mfccFromLogMel(logMel: Float64Array, nMels: number, nFrames: num
   checkMfccParams(nMfcc, nMels);
   const basis = dctOrthoBasis(nMels, nMfcc);
   const out = new Float64Array(nMfcc * nFrames);
-  // per frame: gather its log-mel column once, then one dot product per coefficient, four coefficients per pass
   const column = new Float64Array(nMels);
   for (let t = 0; t < nFrames; t++) {
     for (let j = 0; j < nMels; j++) column[j] = logMel[j * nFrames + t]!;
-    let k = 0;
-    for (; k + 4 <= nMfcc; k += 4) {
-      const b0 = k * nMels;
-      const b1 = b0 + nMels;
-      const b2 = b1 + nMels;
-      const b3 = b2 + nMels;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let j = 0; j < nMels; j++) {
-        const v = column[j]!;
-        a0 += basis[b0 + j]! * v;
-        a1 += basis[b1 + j]! * v;
-        a2 += basis[b2 + j]! * v;
-        a3 += basis[b3 + j]! * v;
-      }
-      out[k * nFrames + t] = a0;
-      out[(k + 1) * nFrames + t] = a1;
-      out[(k + 2) * nFrames + t] = a2;
-      out[(k + 3) * nFrames + t] = a3;
-    }
-    for (; k < nMfcc; k++) {
-      let a = 0;
-      for (let j = 0; j < nMels; j++) a += basis[k * nMels + j]! * column[j]!;
-      out[k * nFrames + t] = a;
-    }
+    dctFrame(basis, nMels, nMfcc, column, 0, out, t, nFrames);
   }
   return out;
+}
+
+/** mfccFromLogMel of a frame-major log-mel [nFrames][nMels]; the result is still [nMfcc][nFrames]. */
+export function mfccFromLogMelFrames(logMel: Float64Array, nMels: number, nFrames: number, nMfcc: number): Float64Array {
+  checkMfccParams(nMfcc, nMels);
+  const basis = dctOrthoBasis(nMels, nMfcc);
+  const out = new Float64Array(nMfcc * nFrames);
+  for (let t = 0; t < nFrames; t++) dctFrame(basis, nMels, nMfcc, logMel, t * nMels, out, t, nFrames);
+  return out;
+}
+
+/**
+ * The DCT of one frame's log-mel x[at .. at + nMels) into column t of out [nMfcc][nFrames]: one dot product per
+ * coefficient, four coefficients per pass so they share each load of x.
+ */
+function dctFrame(
+  basis: Float64Array,
+  nMels: number,
+  nMfcc: number,
+  x: Float64Array,
+  at: number,
+  out: Float64Array,
+  t: number,
+  nFrames: number,
+): void {
+  let k = 0;
+  for (; k + 4 <= nMfcc; k += 4) {
+    const b0 = k * nMels;
+    const b1 = b0 + nMels;
+    const b2 = b1 + nMels;
+    const b3 = b2 + nMels;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < nMels; j++) {
+      const v = x[at + j]!;
+      a0 += basis[b0 + j]! * v;
+      a1 += basis[b1 + j]! * v;
+      a2 += basis[b2 + j]! * v;
+      a3 += basis[b3 + j]! * v;
+    }
+    out[k * nFrames + t] = a0;
+    out[(k + 1) * nFrames + t] = a1;
+    out[(k + 2) * nFrames + t] = a2;
+    out[(k + 3) * nFrames + t] = a3;
+  }
+  for (; k < nMfcc; k++) {
+    let a = 0;
+    for (let j = 0; j < nMels; j++) a += basis[k * nMels + j]! * x[at + j]!;
+    out[k * nFrames + t] = a;
+  }
 }

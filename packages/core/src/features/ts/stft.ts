@@ -38,46 +38,93 @@ export function frameCount(nSamples: number, p: StftParams): number {
   return 1 + Math.floor((padded - p.nFft) / p.hopLength);
 }
 
-/** librosa.stft with a periodic Hann window and zero ('constant') centre padding; float64 throughout. */
-export function stft(y: Float32Array, p: StftParams): Spectrum {
-  checkStftParams(p);
-  const nFft = p.nFft;
-  const nFrames = frameCount(y.length, p);
-  if (nFrames === 0) {
-    throw new RangeError(`${y.length} samples are too short for one STFT frame of nFft ${nFft} with center=false`);
-  }
-  const nBins = (nFft >> 1) + 1;
-  const window = stftWindow(nFft, p.winLength);
-  const pad = p.center ? Math.floor(nFft / 2) : 0;
-  const fft = new Fft(nFft);
-  const re = new Float64Array(nBins * nFrames);
-  const im = new Float64Array(nBins * nFrames);
-  // Frames are transformed BLOCK at a time into frame-major scratch, then transposed into the [bin][frame] layout
-  // with short contiguous runs instead of one strided write per bin and frame.
-  const BLOCK = 16;
-  const blockRe = new Float64Array(BLOCK * nBins);
-  const blockIm = new Float64Array(BLOCK * nBins);
-  const rowsRe = Array.from({ length: BLOCK }, (_, b) => blockRe.subarray(b * nBins, (b + 1) * nBins));
-  const rowsIm = Array.from({ length: BLOCK }, (_, b) => blockIm.subarray(b * nBins, (b + 1) * nBins));
-  for (let t0 = 0; t0 < nFrames; t0 += BLOCK) {
-    const count = Math.min(BLOCK, nFrames - t0);
-    for (let b = 0; b < count; b++) {
-      // frame t covers samples t * hop - pad ..; outside the signal is the zero padding (pad_mode='constant')
-      fft.realForwardWindowed(y, (t0 + b) * p.hopLength - pad, window, rowsRe[b]!, rowsIm[b]!);
-    }
-    for (let k = 0; k < nBins; k++) {
-      const row = k * nFrames + t0;
-      for (let b = 0; b < count; b++) {
-        re[row + b] = blockRe[b * nBins + k]!;
-        im[row + b] = blockIm[b * nBins + k]!;
-      }
-    }
-  }
-  return { re, im, nBins, nFrames };
+/**
+ * A complex spectrogram stored frame-major, [frame][bin]: bin k of frame t is at t * nBins + k. Each frame is one
+ * contiguous run, the order the FFT produces and every per-frame feature reads; the engine works in this layout and
+ * only the exported [bin][frame] results are transposed.
+ */
+export interface FrameSpectrum {
+  readonly layout: 'frames';
+  re: Float64Array;
+  im: Float64Array;
+  nBins: number;
+  nFrames: number;
 }
 
-/** |STFT| in float64, [bin][frame]. */
-export function magnitudeValues(spec: Spectrum): Float64Array {
+/** One STFT framing of one signal: frame t on demand, so a consumer may keep all frames or only what it derives. */
+export class StftFramer {
+  readonly nBins: number;
+  readonly nFrames: number;
+  readonly #y: Float32Array;
+  readonly #hop: number;
+  readonly #pad: number;
+  readonly #window: Float64Array;
+  readonly #fft: Fft;
+
+  constructor(y: Float32Array, p: StftParams) {
+    checkStftParams(p);
+    const nFft = p.nFft;
+    this.nFrames = frameCount(y.length, p);
+    if (this.nFrames === 0) {
+      throw new RangeError(`${y.length} samples are too short for one STFT frame of nFft ${nFft} with center=false`);
+    }
+    this.nBins = (nFft >> 1) + 1;
+    this.#y = y;
+    this.#hop = p.hopLength;
+    this.#pad = p.center ? Math.floor(nFft / 2) : 0;
+    this.#window = stftWindow(nFft, p.winLength);
+    this.#fft = new Fft(nFft);
+  }
+
+  /** Bins of frame t into re / im from index `at` on. */
+  frame(t: number, re: Float64Array, im: Float64Array, at = 0): void {
+    // frame t covers samples t * hop - pad ..; outside the signal is the zero padding (pad_mode='constant')
+    this.#fft.realForwardWindowed(this.#y, t * this.#hop - this.#pad, this.#window, re, im, at);
+  }
+}
+
+/** librosa.stft (periodic Hann, zero centre padding, float64) in the frame-major layout. */
+export function stftFrames(y: Float32Array, p: StftParams): FrameSpectrum {
+  const framer = new StftFramer(y, p);
+  const { nBins, nFrames } = framer;
+  const re = new Float64Array(nBins * nFrames);
+  const im = new Float64Array(nBins * nFrames);
+  for (let t = 0; t < nFrames; t++) framer.frame(t, re, im, t * nBins);
+  return { layout: 'frames', re, im, nBins, nFrames };
+}
+
+/**
+ * A [rows][cols] copy of a [cols][rows] matrix (the other layout), in TILE x TILE tiles so neither side walks memory
+ * with a long stride for long.
+ */
+export function transpose(x: Float64Array, rows: number, cols: number): Float64Array;
+export function transpose<T extends Float64Array | Float32Array>(x: Float64Array, rows: number, cols: number, out: T): T;
+export function transpose(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  out: Float64Array | Float32Array = new Float64Array(rows * cols),
+): Float64Array | Float32Array {
+  const TILE = 32;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let c = c0; c < c1; c++) for (let r = r0; r < r1; r++) out[r * cols + c] = x[c * rows + r]!;
+    }
+  }
+  return out;
+}
+
+/** librosa.stft with a periodic Hann window and zero ('constant') centre padding; float64 throughout, [bin][frame]. */
+export function stft(y: Float32Array, p: StftParams): Spectrum {
+  const frames = stftFrames(y, p);
+  const { nBins, nFrames } = frames;
+  return { re: transpose(frames.re, nBins, nFrames), im: transpose(frames.im, nBins, nFrames), nBins, nFrames };
+}
+
+/** |STFT| in float64, in the spectrum's own layout. */
+export function magnitudeValues(spec: Spectrum | FrameSpectrum): Float64Array {
   const out = new Float64Array(spec.re.length);
   const { re, im } = spec;
   for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(re[i]! * re[i]! + im[i]! * im[i]!);
@@ -89,15 +136,19 @@ export function magnitudeValues(spec: Spectrum): Float64Array {
  * float32 values are exact in float64, so sqrt(re^2 + im^2) in float64 rounded to float32 is what libm's hypotf
  * returns. Used where librosa makes a discrete decision on these float32 values (piptrack / estimate_tuning).
  */
-export function magnitude32(spec: Spectrum): Float32Array {
+export function magnitude32(spec: Spectrum | FrameSpectrum): Float32Array {
   const out = new Float32Array(spec.re.length);
-  const { re, im } = spec;
-  for (let i = 0; i < out.length; i++) {
-    const r = Math.fround(re[i]!);
-    const q = Math.fround(im[i]!);
-    out[i] = Math.sqrt(r * r + q * q);
-  }
+  magnitude32Into(spec.re, spec.im, 0, out.length, out, 0);
   return out;
+}
+
+/** magnitude32 of the n values re / im [from .. from + n) into out [at .. at + n). */
+export function magnitude32Into(re: Float64Array, im: Float64Array, from: number, n: number, out: Float32Array, at: number): void {
+  for (let i = 0; i < n; i++) {
+    const r = Math.fround(re[from + i]!);
+    const q = Math.fround(im[from + i]!);
+    out[at + i] = Math.sqrt(r * r + q * q);
+  }
 }
 
 /** |STFT| as the engines return it: an nBins x nFrames Matrix. */
@@ -105,8 +156,11 @@ export function magnitude(spec: Spectrum): Matrix {
   return { data: Float32Array.from(magnitudeValues(spec)), rows: spec.nBins, cols: spec.nFrames };
 }
 
-/** |STFT|^exponent in float64, [bin][frame]; exponent 2 is re^2 + im^2 exactly (no square root round trip). */
-export function power(spec: Spectrum, exponent: number): Float64Array {
+/**
+ * |STFT|^exponent in float64, in the spectrum's own layout; exponent 2 is re^2 + im^2 exactly (no square root round
+ * trip).
+ */
+export function power(spec: Spectrum | FrameSpectrum, exponent: number): Float64Array {
   const out = new Float64Array(spec.re.length);
   const { re, im } = spec;
   if (exponent === 2) {

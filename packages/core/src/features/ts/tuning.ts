@@ -8,6 +8,7 @@
  * is a float32 mean, and hz_to_octs / np.mod then run on float32 arrays. Math.fround marks every float32 rounding.
  */
 import { fftFrequency, linspaceAt } from './mel.js';
+import { magnitude32Into, type FrameSpectrum, type StftFramer } from './stft.js';
 
 export interface PiptrackOptions {
   /** Lowest frequency considered, Hz (librosa default 150). */
@@ -49,81 +50,181 @@ export function piptrack(
   nFft: number,
   options: PiptrackOptions = {},
 ): PitchPeaks {
-  const fmin = Math.max(options.fmin ?? 150.0, 0);
-  const fmax = Math.min(options.fmax ?? 4000.0, sr / 2);
-  const threshold32 = Math.fround(options.threshold ?? 0.1);
-  let iLo = nBins;
-  let iHi = 0;
-  for (let k = 0; k < nBins; k++) {
-    const f = fftFrequency(sr, nFft, k);
-    if (fmin <= f && f < fmax) {
-      iLo = Math.min(iLo, k);
-      iHi = k + 1;
+  return piptrackFrames(transpose32(S, nFrames, nBins), nBins, nFrames, sr, nFft, options);
+}
+
+/** [rows][cols] copy of a float32 [cols][rows] matrix. */
+function transpose32(x: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) out[r * cols + c] = x[c * rows + r]!;
+  return out;
+}
+
+/** piptrack of a frame-major spectrogram S [nFrames][nBins]: each frame's bins are one contiguous run. */
+export function piptrackFrames(
+  S: Float32Array,
+  nBins: number,
+  nFrames: number,
+  sr: number,
+  nFft: number,
+  options: PiptrackOptions = {},
+): PitchPeaks {
+  const tracker = new PeakTracker(nBins, sr, nFft, options);
+  for (let t = 0; t < nFrames; t++) tracker.add(S, t * nBins);
+  return tracker.peaks;
+}
+
+/** piptrack frame by frame: `add` one frame's float32 magnitudes at a time; the peaks gather in `peaks`. */
+export class PeakTracker {
+  readonly peaks: PitchPeaks = { pitch: new Float32Array(256), mag: new Float32Array(256), count: 0 };
+  readonly #nBins: number;
+  readonly #sr: number;
+  readonly #nFft: number;
+  readonly #threshold32: number;
+  /** Bins with fmin <= f < fmax, from 1 (localmax never marks the first bin): iLo .. iHi - 1. */
+  readonly #iLo: number;
+  readonly #iHi: number;
+
+  constructor(nBins: number, sr: number, nFft: number, options: PiptrackOptions = {}) {
+    const fmin = Math.max(options.fmin ?? 150.0, 0);
+    const fmax = Math.min(options.fmax ?? 4000.0, sr / 2);
+    this.#threshold32 = Math.fround(options.threshold ?? 0.1);
+    let iLo = nBins;
+    let iHi = 0;
+    for (let k = 0; k < nBins; k++) {
+      const f = fftFrequency(sr, nFft, k);
+      if (fmin <= f && f < fmax) {
+        iLo = Math.min(iLo, k);
+        iHi = k + 1;
+      }
     }
+    this.#iLo = Math.max(iLo, 1);
+    this.#iHi = nBins < 2 ? 0 : iHi;
+    this.#nBins = nBins;
+    this.#sr = sr;
+    this.#nFft = nFft;
   }
-  iLo = Math.max(iLo, 1); // localmax never marks the first bin
-  let pitch = new Float32Array(256);
-  let mag = new Float32Array(256);
-  let count = 0;
-  if (nBins < 2) return { pitch, mag, count };
+
+  /** piptrack's work on one frame S[at .. at + nBins). */
+  add(S: Float32Array, at: number): void {
+    framePeaks(S, at, this.#nBins, this.#iLo, this.#iHi, this.#threshold32, this.#sr, this.#nFft, this.peaks);
+  }
+}
+
+/** piptrack's work on one frame S[at .. at + nBins): appends its peaks to `peaks`. */
+function framePeaks(
+  S: Float32Array,
+  at: number,
+  nBins: number,
+  iLo: number,
+  iHi: number,
+  threshold32: number,
+  sr: number,
+  nFft: number,
+  peaks: PitchPeaks,
+): void {
+  if (iHi <= iLo) return;
   const last = nBins - 1;
-  for (let t = 0; t < nFrames; t++) {
-    let mx = -Infinity;
-    for (let i = 0; i < nBins; i++) mx = Math.max(mx, S[i * nFrames + t]!);
-    const ref = Math.fround(threshold32 * mx);
-    for (let i = iLo; i < iHi; i++) {
-      // util.localmax of S * (S > ref): values at or below ref count as 0
-      const c = S[i * nFrames + t]!;
-      const l = S[(i - 1) * nFrames + t]!;
-      const cm = c > ref ? c : 0;
-      const lm = l > ref ? l : 0;
-      let isMax: boolean;
-      if (i === last) {
-        isMax = cm > lm;
-      } else {
-        const r = S[(i + 1) * nFrames + t]!;
-        isMax = cm > lm && cm >= (r > ref ? r : 0);
-      }
-      if (!isMax) continue;
-      const x0 = S[i * nFrames + t]!;
-      let shift = 0;
-      let avg: number;
-      if (i === last) {
-        avg = Math.fround(x0 - S[(i - 1) * nFrames + t]!); // np.gradient's one-sided edge
-      } else {
-        const xp = S[(i + 1) * nFrames + t]!;
-        const xm = S[(i - 1) * nFrames + t]!;
-        const a = Math.fround(xp + xm) - 2 * x0;
-        const b = Math.fround(xp - xm) / 2;
-        if (!(Math.abs(b) >= Math.abs(a))) shift = Math.fround(-b / a);
-        avg = Math.fround(xp - xm) / 2; // np.gradient interior (float32 halving is exact)
-      }
-      const dskew = Math.fround(0.5 * avg * shift);
-      const p = Math.fround(((i + shift) * sr) / nFft);
-      if (!(p > 0)) continue; // estimate_tuning only keeps pitch > 0
-      if (count === pitch.length) {
-        const grownPitch = new Float32Array(count * 2);
-        const grownMag = new Float32Array(count * 2);
-        grownPitch.set(pitch);
-        grownMag.set(mag);
-        pitch = grownPitch;
-        mag = grownMag;
-      }
-      pitch[count] = p;
-      mag[count] = Math.fround(x0 + dskew);
-      count++;
+  let mx = -Infinity;
+  for (let i = 0; i < nBins; i++) mx = Math.max(mx, S[at + i]!);
+  const ref = Math.fround(threshold32 * mx);
+  for (let i = iLo; i < iHi; i++) {
+    // util.localmax of S * (S > ref): values at or below ref count as 0
+    const c = S[at + i]!;
+    if (!(c > ref)) continue; // masked to 0, it cannot exceed its (non-negative, masked) left neighbour
+    const l = S[at + i - 1]!;
+    const lm = l > ref ? l : 0;
+    let isMax: boolean;
+    if (i === last) {
+      isMax = c > lm;
+    } else {
+      const r = S[at + i + 1]!;
+      isMax = c > lm && c >= (r > ref ? r : 0);
     }
+    if (!isMax) continue;
+    const x0 = c;
+    let shift = 0;
+    let avg: number;
+    if (i === last) {
+      avg = Math.fround(x0 - l); // np.gradient's one-sided edge
+    } else {
+      const xp = S[at + i + 1]!;
+      const xm = l;
+      const a = Math.fround(xp + xm) - 2 * x0;
+      const b = Math.fround(xp - xm) / 2;
+      if (!(Math.abs(b) >= Math.abs(a))) shift = Math.fround(-b / a);
+      avg = Math.fround(xp - xm) / 2; // np.gradient interior (float32 halving is exact)
+    }
+    const dskew = Math.fround(0.5 * avg * shift);
+    const p = Math.fround(((i + shift) * sr) / nFft);
+    if (!(p > 0)) continue; // estimate_tuning only keeps pitch > 0
+    if (peaks.count === peaks.pitch.length) grow(peaks);
+    peaks.pitch[peaks.count] = p;
+    peaks.mag[peaks.count] = Math.fround(x0 + dskew);
+    peaks.count++;
   }
-  return { pitch, mag, count };
+}
+
+function grow(peaks: PitchPeaks): void {
+  const pitch = new Float32Array(peaks.pitch.length * 2);
+  const mag = new Float32Array(peaks.mag.length * 2);
+  pitch.set(peaks.pitch);
+  mag.set(peaks.mag);
+  peaks.pitch = pitch;
+  peaks.mag = mag;
 }
 
 /** np.median of float32 values: the middle one, or the float32 mean of the two middle ones (np.mean keeps float32). */
 function medianFloat32(values: Float32Array): number {
-  const sorted = values.slice().sort();
-  const n = sorted.length;
+  const work = values.slice();
+  const n = work.length;
   const h = n >> 1;
-  if (n % 2 === 1) return sorted[h]!;
-  return Math.fround(Math.fround(sorted[h - 1]! + sorted[h]!) / 2);
+  const upper = selectInPlace(work, h);
+  if (n % 2 === 1) return upper;
+  // after the selection work[0 .. h) holds the h smallest values: the largest of them is the lower middle one
+  let lower = -Infinity;
+  for (let i = 0; i < h; i++) if (work[i]! > lower) lower = work[i]!;
+  return Math.fround(Math.fround(lower + upper) / 2);
+}
+
+/**
+ * Quickselect: reorders x so that x[k] is the value a full sort would put there, everything before it <= x[k] and
+ * everything after >= x[k]; returns x[k]. Median-of-three pivots keep it linear on the sorted or constant runs
+ * that spectra produce. Inputs must not contain NaN.
+ */
+function selectInPlace(x: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // order x[lo], x[mid], x[hi] so the pivot (their median) sits at mid and both ends act as sentinels
+    if (x[mid]! < x[lo]!) swap(x, mid, lo);
+    if (x[hi]! < x[lo]!) swap(x, hi, lo);
+    if (x[hi]! < x[mid]!) swap(x, hi, mid);
+    const pivot = x[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (x[i]! < pivot) i++;
+      while (x[j]! > pivot) j--;
+      if (i <= j) {
+        swap(x, i, j);
+        i++;
+        j--;
+      }
+    }
+    // now x[lo .. j] <= pivot <= x[i .. hi], and anything strictly between j and i equals the pivot
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return x[k]!;
+  }
+  return x[k]!;
+}
+
+function swap(x: Float32Array, a: number, b: number): void {
+  const t = x[a]!;
+  x[a] = x[b]!;
+  x[b] = t;
 }
 
 /**
@@ -177,7 +278,49 @@ export function estimateTuning(
   resolution = 0.01,
   options: PiptrackOptions = {},
 ): number {
-  const peaks = piptrack(S, nBins, nFrames, sr, nFft, options);
+  return tuningOfPeaks(piptrack(S, nBins, nFrames, sr, nFft, options), binsPerOctave, resolution);
+}
+
+/** estimateTuning of a frame-major float32 magnitude spectrogram [nFrames][nBins] (piptrack defaults, 0.01). */
+export function estimateTuningFrames(
+  S: Float32Array,
+  nBins: number,
+  nFrames: number,
+  sr: number,
+  nFft: number,
+  binsPerOctave: number,
+): number {
+  return tuningOfPeaks(piptrackFrames(S, nBins, nFrames, sr, nFft), binsPerOctave, 0.01);
+}
+
+/**
+ * estimate_tuning(S=np.abs(D)) of a complex STFT D, stored frame-major or made frame by frame by a framer
+ * (piptrack defaults, resolution 0.01): each frame's float32 magnitudes (stft.magnitude32's values) are built,
+ * searched for peaks and dropped, so no float32 spectrogram is ever stored.
+ */
+export function estimateTuningOfSpectrum(source: FrameSpectrum | StftFramer, sr: number, nFft: number, binsPerOctave: number): number {
+  const { nBins, nFrames } = source;
+  const tracker = new PeakTracker(nBins, sr, nFft);
+  const mag = new Float32Array(nBins);
+  if ('layout' in source) {
+    for (let t = 0; t < nFrames; t++) {
+      magnitude32Into(source.re, source.im, t * nBins, nBins, mag, 0);
+      tracker.add(mag, 0);
+    }
+  } else {
+    const re = new Float64Array(nBins);
+    const im = new Float64Array(nBins);
+    for (let t = 0; t < nFrames; t++) {
+      source.frame(t, re, im);
+      magnitude32Into(re, im, 0, nBins, mag, 0);
+      tracker.add(mag, 0);
+    }
+  }
+  return tuningOfPeaks(tracker.peaks, binsPerOctave, 0.01);
+}
+
+/** The pitches whose magnitude reaches the median magnitude, through pitch_tuning. */
+function tuningOfPeaks(peaks: PitchPeaks, binsPerOctave: number, resolution: number): number {
   if (peaks.count === 0) return 0.0;
   const threshold = medianFloat32(peaks.mag.subarray(0, peaks.count));
   const kept = new Float32Array(peaks.count);
