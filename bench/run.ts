@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   audio: () => import('./audio.js'),
   features: () => import('./features.js'),
+  training: () => import('./training.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

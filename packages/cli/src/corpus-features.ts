@@ -16,6 +16,8 @@ export interface CorpusFeatureOptions {
 export interface CorpusFeatures {
   corpus: Corpus;
   data: LabelledRows;
+  /** Audio file of each row of `data` (files that failed are in neither). */
+  paths: string[];
   failures: ExtractionFailure[];
   engine: string;
   cached: number;
@@ -40,12 +42,15 @@ export async function corpusFeatures(dir: string, options: CorpusFeatureOptions)
   );
   bar?.done(`${corpus.items.length} files, ${result.cached} from cache, ${result.extracted} extracted with the ${extractor.engineId} engine`);
   const data: LabelledRows = { x: [], speakers: [], emotions: [] };
+  const paths: string[] = [];
   corpus.items.forEach((item, i) => {
     const m = result.features[i];
     if (!m) return;
     data.x.push(m.data);
+    if (options.preset === 'logmel') (data.matrices ??= []).push(m);
     data.speakers.push(item.speaker);
     data.emotions.push(item.emotion);
+    paths.push(item.path);
   });
-  return { corpus, data, failures: result.failures, engine: extractor.engineId, cached: result.cached, extracted: result.extracted };
+  return { corpus, data, paths, failures: result.failures, engine: extractor.engineId, cached: result.cached, extracted: result.extracted };
 }

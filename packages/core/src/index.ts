@@ -4,3 +4,4 @@ export * from './corpus/index.js';
 export * from './random.js';
 export * from './features/index.js';
 export * from './eval/index.js';
+export * from './inference/index.js';

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nn_binding.hpp"
 #include "pipeline.hpp"
 #include "request.hpp"
 #include "thread_pool.hpp"
@@ -447,6 +448,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   }
   exports.Set("features", implemented);
   exports.Set("allFeatures", all);
+  ser::nn::registerBinding(env, exports);  // the TensorFlow.js kernels (nn_binding.cpp)
   return exports;
 }
 

@@ -2,8 +2,8 @@
  * Cross-validation of a classifier over a protocol's folds: the scaler (and the model's own tuning) sees only the
  * training fold; test rows are touched once, to predict.
  */
-import { EMOTIONS, computeMetrics, protocolFolds, summarizeFolds, type CrossValidationSummary, type Metrics, type ProtocolName } from '@ser/core';
-import { TrainingError, predictClasses, type Classifier } from './classifier.js';
+import { EMOTIONS, computeMetrics, protocolFolds, summarizeFolds, type CrossValidationSummary, type Matrix, type Metrics, type ProtocolName } from '@ser/core';
+import { TrainingError, predictClasses, type Classifier, type FitContext } from './classifier.js';
 import { createClassifier, type ClassicalModelName } from './models/index.js';
 import { StandardScaler, standardizePerSpeaker } from './scaler.js';
 
@@ -12,6 +12,23 @@ export interface LabelledRows {
   x: Float32Array[];
   speakers: string[];
   emotions: string[];
+  /**
+   * Log-mel matrix (bands x frames) of each utterance, for models whose `inputKind` is "logmel" (vgg2d, resatt2d):
+   * they receive `matrices[i].data` unscaled and normalise it themselves.
+   */
+  matrices?: Matrix[];
+  /**
+   * Augmented copies of utterances (e.g. from augmentDataset): copy j of utterance `source[j]` joins the training
+   * fold exactly when its source does, never a test fold. `x` for row models, `matrices` for log-mel ones.
+   */
+  augmented?: { source: number[]; x?: Float32Array[]; matrices?: Matrix[] };
+}
+
+/** What a classifier takes: classic193 rows (scaled here), or per-utterance log-mel matrices (its own normalisation). */
+export type InputKind = 'rows' | 'logmel';
+
+export function inputKindOf(model: Classifier): InputKind {
+  return (model as Partial<{ inputKind: InputKind }>).inputKind ?? 'rows';
 }
 
 export interface CrossValidateOptions {
@@ -61,7 +78,8 @@ export function labelsOf(emotions: readonly string[]): string[] {
 
 export async function crossValidate(data: LabelledRows, options: CrossValidateOptions): Promise<EvaluationResult> {
   const started = performance.now();
-  const n = data.x.length;
+  // Log-mel-only data may leave x empty; its matrices then count the utterances.
+  const n = data.x.length > 0 ? data.x.length : (data.matrices?.length ?? 0);
   if (n === 0) throw new TrainingError('crossValidate: no rows to evaluate');
   if (data.speakers.length !== n || data.emotions.length !== n) {
     throw new TrainingError(`crossValidate: ${n} rows but ${data.speakers.length} speakers and ${data.emotions.length} emotions`);
@@ -70,7 +88,7 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
   const labels = labelsOf(data.emotions);
   const classOf = new Map(labels.map((l, i) => [l, i]));
   const x = options.speakerNorm ? standardizePerSpeaker(data.x, data.speakers) : data.x;
-  const rows = x.map((row, i) => ({ i, speaker: data.speakers[i]!, emotion: data.emotions[i]! }));
+  const rows = data.speakers.map((speaker, i) => ({ i, speaker, emotion: data.emotions[i]! }));
   const plan = protocolFolds(rows, options.protocol, { seed, ...(options.k !== undefined ? { k: options.k } : {}) });
   const factory = typeof options.model === 'function' ? options.model : (s: number) => createClassifier(options.model as ClassicalModelName, s);
 
@@ -80,13 +98,33 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
     const model = factory(seed + f);
     modelName = model.name;
     try {
-      const scaler = new StandardScaler();
-      const trainX = scaler.fitTransform(fold.train.map((r) => x[r.i]!));
-      const testX = scaler.transform(fold.test.map((r) => x[r.i]!));
-      await model.fit(trainX, fold.train.map((r) => classOf.get(r.emotion)!), {
+      const kind = inputKindOf(model);
+      const trainY = fold.train.map((r) => classOf.get(r.emotion)!);
+      const groups = fold.train.map((r) => r.speaker);
+      const extra = augmentedRows(data, kind, new Set(fold.train.map((r) => r.i)));
+      let trainX: Float32Array[];
+      let testX: Float32Array[];
+      if (kind === 'logmel') {
+        if (!data.matrices || data.matrices.length !== n) {
+          throw new TrainingError(`crossValidate: model "${model.name}" takes log-mel matrices; give data.matrices (one per utterance, from the logmel preset)`);
+        }
+        if (options.speakerNorm) throw new TrainingError(`crossValidate: speakerNorm applies to classic193 rows, not to the log-mel model "${model.name}"`);
+        const m = data.matrices;
+        trainX = [...fold.train.map((r) => m[r.i]!.data), ...extra.x];
+        testX = fold.test.map((r) => m[r.i]!.data);
+      } else {
+        if (x.length !== n) throw new TrainingError(`crossValidate: model "${model.name}" takes classic193 rows; data.x is empty`);
+        const scaler = new StandardScaler();
+        trainX = scaler.fitTransform(fold.train.map((r) => x[r.i]!));
+        testX = scaler.transform(fold.test.map((r) => x[r.i]!));
+        if (extra.x.length > 0) trainX.push(...scaler.transform(extra.x));
+      }
+      const context: FitContext & { augmented?: boolean[] } = {
         nClasses: labels.length,
-        groups: fold.train.map((r) => r.speaker),
-      });
+        groups: [...groups, ...extra.source.map((i) => data.speakers[i]!)],
+      };
+      if (extra.source.length > 0) context.augmented = [...groups.map(() => false), ...extra.source.map(() => true)];
+      await model.fit(trainX, [...trainY, ...extra.source.map((i) => classOf.get(data.emotions[i]!)!)], context);
       const predicted = await predictClasses(model, testX);
       folds.push({
         name: fold.name,
@@ -113,4 +151,23 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
     folds,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The augmented copies whose source utterance is in the training fold (speakerNorm does not apply to them). */
+function augmentedRows(data: LabelledRows, kind: InputKind, train: Set<number>): { x: Float32Array[]; source: number[] } {
+  const a = data.augmented;
+  if (!a || a.source.length === 0) return { x: [], source: [] };
+  const values = kind === 'logmel' ? a.matrices?.map((m) => m.data) : a.x;
+  if (!values || values.length !== a.source.length) {
+    throw new TrainingError(`crossValidate: data.augmented has ${a.source.length} sources but no ${kind === 'logmel' ? 'matrices' : 'x'} of that length`);
+  }
+  const x: Float32Array[] = [];
+  const source: number[] = [];
+  a.source.forEach((s, j) => {
+    if (train.has(s)) {
+      x.push(values[j]!);
+      source.push(s);
+    }
+  });
+  return { x, source };
 }

@@ -3,3 +3,4 @@ export { FeatureExtractor, TYPESCRIPT_ENGINE_REVISION, assembleClassic193, type 
 export { PRESETS, CLASSIC193_BLOCKS, isPresetName, type Preset, type PresetName } from './presets.js';
 export { TypeScriptEngine } from './ts/engine.js';
 export * from './types.js';
+export { cutWindows, type WindowSpec } from './windows.js';

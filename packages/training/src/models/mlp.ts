@@ -49,8 +49,8 @@ export class Mlp implements Classifier {
     this.dispose();
     const model = tf.sequential();
     const l2 = tf.regularizers.l2({ l2: (0.5 * this.#p.alpha) / batch });
-    model.add(tf.layers.dense({ units: this.#p.hidden, activation: 'relu', inputShape: [this.#width], kernelInitializer: tf.initializers.glorotUniform({ seed: this.#p.seed }), kernelRegularizer: l2 }));
-    model.add(tf.layers.dense({ units: context.nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: this.#p.seed + 1 }), kernelRegularizer: l2 }));
+    model.add(tf.layers.dense({ units: this.#p.hidden, activation: 'relu', inputShape: [this.#width], kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(this.#p.seed, 0) }), kernelRegularizer: l2 }));
+    model.add(tf.layers.dense({ units: context.nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(this.#p.seed, 1) }), kernelRegularizer: l2 }));
     model.compile({ optimizer: tf.train.adam(this.#p.learningRate), loss: 'categoricalCrossentropy' });
     this.#model = model;
 
@@ -105,4 +105,9 @@ export class Mlp implements Classifier {
     this.#model?.dispose();
     this.#model = undefined;
   }
+}
+
+/** The initialiser seed of layer `k`; never 0, which tfjs reads as "no seed" (Math.random). */
+function initSeed(seed: number, k: number): number {
+  return ((seed * 2 + k + 1) >>> 0) || 1;
 }

@@ -1,0 +1,39 @@
+/**
+ * `ser predict` through the linked binary, as a new user runs it: with the repository's default model when
+ * models/default/ exists, otherwise one clear line telling them what to do (no stack trace), exit code 1.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'node_modules', '.bin', 'ser');
+const hasDefault = existsSync(join(root, 'models', 'default', 'card.json'));
+const sample = join(root, 'samples', 'hello.wav');
+const env = { ...process.env };
+delete env.SER_MODEL_DIR;
+
+describe('ser predict (binary)', () => {
+  it.skipIf(hasDefault)('without models/default/ and --model: one line naming --model and `ser train`, exit 1', () => {
+    const r = spawnSync(bin, ['predict', join(root, 'README.md')], { cwd: root, encoding: 'utf8', env });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: no model given and no default model found .*--model <dir>.*`ser train`\n$/);
+  });
+
+  it.skipIf(!hasDefault || !existsSync(sample))('with models/default/: classifies the sample clip', () => {
+    const r = spawnSync(bin, ['predict', '--json', sample], { cwd: root, encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.file).toBe(sample);
+    expect(Object.values<number>(p.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(p.scores[p.label]).toBe(Math.max(...Object.values<number>(p.scores)));
+  });
+
+  it('a missing --model folder: one line, exit 1', () => {
+    const r = spawnSync(bin, ['predict', '--model', 'no/such/model', 'x.wav'], { cwd: root, encoding: 'utf8', env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: no/such/model: no such model folder; pass another folder with --model, or train one with `ser train`\n');
+  });
+});
