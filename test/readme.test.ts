@@ -10,17 +10,21 @@ const bin = join(root, 'node_modules', '.bin', 'ser');
 describe('README commands', () => {
   it('shows exactly two commands in sh blocks: set up + main job, and the tests', () => {
     const blocks = [...readme.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1]!.trim());
-    expect(blocks).toEqual(['npm run setup && npx ser info samples/hello.wav', 'npm test']);
+    expect(blocks).toEqual(['npm run setup && npx ser predict samples/hello.wav', 'npm test']);
   });
 
   const sample = join(root, 'samples', 'hello.wav');
   if (!existsSync(sample)) console.warn('samples/hello.wav is missing: run `npm run setup` (needs espeak-ng) to make it');
 
-  it.skipIf(!existsSync(sample))('the main job runs on the sample clip that setup synthesised', () => {
-    const r = spawnSync(bin, ['info', sample], { cwd: root, encoding: 'utf8' });
+  it.skipIf(!existsSync(sample))('the main job classifies the sample clip that setup synthesised, with the default model', () => {
+    const env = { ...process.env };
+    delete env.SER_MODEL_DIR;
+    const r = spawnSync(bin, ['predict', sample], { cwd: root, encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/format +WAV/);
-    expect(r.stdout).toMatch(/duration +[1-9]\d*\.\d{3} s/);
+    const labels = JSON.parse(readFileSync(join(root, 'models', 'default', 'card.json'), 'utf8')).labels as string[];
+    const [head, ...bars] = r.stdout.trimEnd().split('\n');
+    expect(head).toMatch(new RegExp(`^${sample.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (${labels.join('|')}) \\d+\\.\\d%$`));
+    expect(bars).toHaveLength(labels.length);
   });
 
   it('the binary is linked by npm install, reports its version and refuses an unknown command politely', () => {

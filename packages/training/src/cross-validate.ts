@@ -41,7 +41,8 @@ export interface CrossValidateOptions {
   k?: number;
   /** Standardise each speaker's rows with that speaker's own statistics first (reported as its own row). */
   speakerNorm?: boolean;
-  onFold?: (done: number, total: number, foldName: string) => void;
+  /** After each fold, with its figures. */
+  onFold?: (done: number, total: number, foldName: string, report: FoldReport) => void;
 }
 
 export interface FoldReport {
@@ -137,7 +138,7 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
     } finally {
       model.dispose?.();
     }
-    options.onFold?.(f + 1, plan.folds.length, fold.name);
+    options.onFold?.(f + 1, plan.folds.length, fold.name, folds[folds.length - 1]!);
   }
   return {
     model: modelName,

@@ -9,6 +9,7 @@ import { loadNativeNn } from '@ser/native';
 import type { ConvShape, NativeNn, PoolShape } from '@ser/native';
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs';
+import { batchNormCoefficients, tileF32 } from './ts-kernels.js';
 
 /** The backend's name, as tf.getBackend() reports it. */
 export const NATIVE_BACKEND = 'ser-native';
@@ -39,6 +40,9 @@ export const NATIVE_KERNELS = [
   'Sum',
   'Mean',
 ] as const;
+
+/** Kernels replaced by TypeScript ones (ts-kernels.ts) that are much faster than the cpu backend's generic loops. */
+export const TYPESCRIPT_KERNELS = ['Tile', 'FusedBatchNorm', 'Square'] as const;
 
 /** Tensors smaller than this run the cpu kernel: the call into C++ would cost more than it saves. */
 const MIN_ELEMENTWISE = 4096;
@@ -195,6 +199,15 @@ export class NativeBackend extends MathBackendCPU {
     return fresh;
   }
 
+  /** Gives back a scratch array from alloc() that no tensor holds. */
+  release(values: Float32Array): void {
+    if (!this.#owned.has(values) || this.#pooledBytes + values.byteLength > POOL_MAX_BYTES) return;
+    const list = this.#pool.get(values.length);
+    if (list === undefined) this.#pool.set(values.length, [values]);
+    else list.push(values);
+    this.#pooledBytes += values.byteLength;
+  }
+
   /** Marks an array as visible outside the backend: it is never recycled. */
   escape(values: unknown): void {
     if (values instanceof Float32Array) this.#owned.delete(values);
@@ -240,7 +253,7 @@ export class NativeBackend extends MathBackendCPU {
   }
 }
 
-function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number], tf.KernelFunc> {
+function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (typeof TYPESCRIPT_KERNELS)[number], tf.KernelFunc> {
   const k = nn.binding;
 
   function conv(args: KernelArgs, name: 'Conv2D' | 'FusedConv2D'): KernelResult {
@@ -467,6 +480,45 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number], tf.K
     RealDiv: (args) => binary(args, 'RealDiv'),
     Sum: (args) => reduce(args, 'Sum'),
     Mean: (args) => reduce(args, 'Mean'),
+    Tile: (args) => {
+      const backend = backendOf(args);
+      const { x } = args.inputs;
+      const xv = f32(backend, x);
+      const reps = args.attrs?.['reps'] as number[] | undefined;
+      const y = xv === null || x === undefined || reps === undefined ? null : tileF32(xv, x.shape, reps);
+      return y === null ? fallback('Tile', args) : out(backend, x!.shape.map((d, i) => d * reps![i]!), y);
+    },
+    FusedBatchNorm: (args) => {
+      const backend = backendOf(args);
+      const { x, mean, variance, offset, scale } = args.inputs;
+      const xv = f32(backend, x);
+      const mv = f32(backend, mean);
+      const vv = f32(backend, variance);
+      const ov = offset === undefined ? undefined : f32(backend, offset);
+      const sv = scale === undefined ? undefined : f32(backend, scale);
+      const channels = x?.shape[x.shape.length - 1] ?? 0;
+      const eps = (args.attrs?.['varianceEpsilon'] as number | undefined) ?? 0.001;
+      if (xv === null || mv === null || vv === null || ov === null || sv === null || xv.length < MIN_ELEMENTWISE || xv.length % channels !== 0) {
+        return fallback('FusedBatchNorm', args);
+      }
+      const coef = batchNormCoefficients(channels, mv, vv, ov, sv, eps);
+      if (coef === null) return fallback('FusedBatchNorm', args);
+      const scaled = backend.alloc(xv.length);
+      k.binary('mul', xv, coef.mul, scaled, 1, xv.length / channels, channels, false);
+      const y = backend.alloc(xv.length);
+      k.binary('add', scaled, coef.add, y, 1, xv.length / channels, channels, false);
+      backend.release(scaled);
+      return out(backend, [...x!.shape], y);
+    },
+    Square: (args) => {
+      const backend = backendOf(args);
+      const { x } = args.inputs;
+      const xv = f32(backend, x);
+      if (xv === null || xv.length < MIN_ELEMENTWISE) return fallback('Square', args);
+      const y = backend.alloc(xv.length);
+      k.binary('mul', xv, xv, y, 1, 1, xv.length, false);
+      return out(backend, [...x!.shape], y);
+    },
   };
 }
 

@@ -247,6 +247,23 @@ describe.skipIf(!available)('ser-native backend', () => {
     }
   });
 
+  it('Tile, FusedBatchNorm and Square (the BatchNormalization path) equal the cpu kernels', () => {
+    for (const [shape, reps] of [[[1, 1, 1, 7], [5, 9, 11, 1]], [[3, 1, 4], [2, 33, 1]], [[2, 3, 5], [1, 1, 1]], [[4, 1], [1, 2000]], [[5], [900]]] as [number[], number[]][]) {
+      expectClose([{ shape, seed: 40 }], (a) => tf.tile(a!, reps));
+    }
+    const x = { shape: [4, 13, 17, 6], seed: 41 };
+    const c = (seed: number) => ({ shape: [6], seed });
+    expectClose([x, c(42), c(43), c(44), c(45)], (a, m, v, o, s) => tf.batchNorm(a!, m!, tf.abs(v!), o!, s!, 1e-3));
+    expectClose([x, c(46), c(47)], (a, m, v) => tf.batchNorm(a!, m!, tf.abs(v!), undefined, undefined, 1e-5));
+    expectClose([x, { shape: [1], seed: 48 }, { shape: [1], seed: 49 }], (a, m, v) => tf.batchNorm(a!, m!, tf.abs(v!)));
+    expectClose([x], (a) => tf.square(a!));
+    // The gradient of a BatchNormalization layer in training mode, end to end.
+    expectClose([x, c(50), c(51)], (a, g, b) => tf.grad((t: tf.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.batchNorm(t, mean, variance, b!, g!, 1e-3).square().sum();
+    })(a!));
+  });
+
   it('falls back to the cpu kernel for int32 and tiny tensors', () => {
     tf.setBackend(NATIVE_BACKEND);
     const r = tf.tidy(() => tf.add(tf.tensor([1, 2, 3], [3], 'int32'), tf.tensor([4], [1], 'int32')).arraySync());

@@ -197,8 +197,8 @@ async function crossValidateRuns(corpus: string, data: LabelledRows, opts: Train
           onEpoch: (p) => note(epochLine(`${corpus} run ${r + 1}/${opts.runs} fold ${fold + 1}/${folds} (${plan.folds[fold]?.name ?? '?'})`, p)),
         });
       },
-      onFold: (done, total, name) => {
-        note(`${corpus} run ${r + 1}/${opts.runs}: fold ${done}/${total} (${name}) done\n`);
+      onFold: (done, total, name, report) => {
+        note(`${corpus} run ${r + 1}/${opts.runs}: fold ${done}/${total} (${name}) done: UAR ${pct(report.metrics.uar)}, ${String(report.params.epochs)} epochs\n`);
       },
     });
     runs.push(result);
