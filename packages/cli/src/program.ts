@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CORPUS_NAMES, PROTOCOL_NAMES, SerError, isProtocolName, type CorpusName, type EngineChoice, type ProtocolName } from '@ser/core';
-import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, type ClassicalModelName, type DeepArchitecture } from '@ser/training';
+import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture } from '@ser/training';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { infoCommand } from './commands/info.js';
@@ -97,17 +97,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .command('compare')
     .description('run models x protocols x corpora and write a report folder (report.md, report.json, confusion SVGs)')
     .argument('<corpus-dirs...>', 'one or more corpus folders')
-    .option('--models <list>', `comma-separated, from ${CLASSICAL_MODELS.join(', ')}`, listOption('--models', isClassicalModelName), [...CLASSICAL_MODELS])
+    .option('--models <list>', `comma-separated, from ${CLASSICAL_MODELS.join(', ')} (classical) and ${DEEP_ARCHITECTURES.join(', ')} (deep, default settings of ser train)`, listOption('--models', (x) => isClassicalModelName(x) || isDeepArchitecture(x)), [...CLASSICAL_MODELS])
     .option('--protocols <list>', `comma-separated, from default, ${PROTOCOL_NAMES.join(', ')} ("default" = the corpus' speaker-independent protocol)`, listOption('--protocols', (x) => x === 'default' || isProtocolName(x)), ['default', 'random'])
     .option('--out <dir>', 'report folder', 'ser-report')
     .option('--seed <n>', 'seed of the random split and the models', intOption('--seed'), 0)
     .option('--speaker-norm', 'add rows with per-speaker standardisation')
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
-    .addHelpText('after', '\nExample:\n  ser compare data/emodb data/ravdess --out reports/classical')
+    .addHelpText('after', '\nExamples:\n  ser compare data/emodb data/ravdess --out reports/classical\n  ser compare data/emodb --models svm,mlp,dnn,vgg2d --protocols default --out reports/deep')
     .action(async (dirs: string[], o: { models: string[]; protocols: string[]; out: string; seed: number; speakerNorm?: boolean; engine: string; cacheDir?: string }) => {
       await compareCommand(dirs, {
-        models: o.models as ClassicalModelName[],
+        models: o.models as (ClassicalModelName | DeepArchitecture)[],
         protocols: o.protocols as (ProtocolName | 'default')[],
         out: o.out,
         seed: o.seed,

@@ -65,6 +65,19 @@ describe.skipIf(!found)('ser evaluate and ser compare on three EMO-DB speakers',
     }
   }, 300_000);
 
+  it('compare puts deep models beside the classical ones, on the same folds', async () => {
+    const out = join(work, 'report-deep');
+    const c = capture();
+    expect(await run(['compare', corpus, '--models', 'svm,dnn', '--protocols', 'default', '--out', out, ...cache], c.io)).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.results.map((r: { model: string }) => r.model)).toEqual(['svm', 'dnn']);
+    const [svm, dnn] = report.results;
+    expect(dnn.folds.map((f: { testSpeakers: string[] }) => f.testSpeakers)).toEqual(svm.folds.map((f: { testSpeakers: string[] }) => f.testSpeakers));
+    expect(dnn.uar).toBeGreaterThan(0.25);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| feed-forward network on classic193 \(Dense-BN-ReLU-Dropout blocks\) \| 0\.\d{3} \/ 0\.\d{3} \|/);
+  }, 300_000);
+
   it('bad arguments and missing folders fail with a clear message', async () => {
     const a = capture();
     expect(await run(['evaluate', corpus, '--model', 'knn', ...cache], a.io)).toBe(2);
@@ -75,5 +88,8 @@ describe.skipIf(!found)('ser evaluate and ser compare on three EMO-DB speakers',
     const c = capture();
     expect(await run(['compare', corpus, '--models', 'dt,xgboost', ...cache], c.io)).toBe(2);
     expect(c.err.join('')).toMatch(/--models: unknown xgboost/);
+    const d = capture();
+    expect(await run(['compare', corpus, '--models', 'svm,transformer', ...cache], d.io)).toBe(2);
+    expect(d.err.join('')).toMatch(/--models: unknown transformer/);
   });
 });

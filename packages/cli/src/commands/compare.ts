@@ -1,8 +1,19 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultProtocol, type EngineChoice, type ProtocolName } from '@ser/core';
-import { MODEL_DESCRIPTIONS, crossValidate, type ClassicalModelName, type EvaluationResult } from '@ser/training';
-import { corpusFeatures } from '../corpus-features.js';
+import {
+  ARCHITECTURE_DESCRIPTIONS,
+  MODEL_DESCRIPTIONS,
+  architectureInput,
+  createDeepClassifier,
+  crossValidate,
+  isClassicalModelName,
+  type ClassicalModelName,
+  type DeepArchitecture,
+  type EvaluationResult,
+  type LabelledRows,
+} from '@ser/training';
+import { corpusFeatures, type CorpusFeatures } from '../corpus-features.js';
 import type { Io } from '../io.js';
 import { progressBar } from '../progress.js';
 import { confusionSvg } from '../report/confusion-svg.js';
@@ -10,7 +21,8 @@ import { describeEvaluation, pct } from '../report/format.js';
 import { evaluationJson } from './evaluate.js';
 
 export interface CompareOptions {
-  models: ClassicalModelName[];
+  /** Classical models and deep architectures (the latter with `ser train`'s default settings). */
+  models: (ClassicalModelName | DeepArchitecture)[];
   /** Protocols to run; 'default' means each corpus' own speaker-independent protocol. */
   protocols: (ProtocolName | 'default')[];
   out: string;
@@ -38,13 +50,17 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
   const rows: Row[] = [];
   const engines = new Set<string>();
   const failures: { path: string; error: string }[] = [];
+  const usesLogmel = opts.models.some((m) => !isClassicalModelName(m) && architectureInput(m) === 'logmel');
   for (const dir of dirs) {
-    const features = await corpusFeatures(dir, {
-      preset: 'classic193',
-      engine: opts.engine,
-      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-      ...(opts.quiet ? { quiet: true } : {}),
-    });
+    const load = (preset: 'classic193' | 'logmel') =>
+      corpusFeatures(dir, {
+        preset,
+        engine: opts.engine,
+        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+        ...(opts.quiet ? { quiet: true } : {}),
+      });
+    const features = await load('classic193');
+    const logmel: CorpusFeatures | undefined = usesLogmel ? await load('logmel') : undefined;
     engines.add(features.engine);
     failures.push(...features.failures.map((f) => ({ path: f.path, error: f.error.reason })));
     const corpus = features.corpus.name;
@@ -52,9 +68,19 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
     const runs: { protocol: ProtocolName; speakerNorm: boolean }[] = protocols.map((protocol) => ({ protocol, speakerNorm: false }));
     if (opts.speakerNorm) runs.push(...protocols.filter((p) => p !== 'random').map((protocol) => ({ protocol, speakerNorm: true })));
     for (const model of opts.models) {
-      for (const run of runs) {
+      const onLogmel = !isClassicalModelName(model) && architectureInput(model) === 'logmel';
+      // Per-speaker standardisation is defined on classic193 rows; log-mel models normalise each utterance themselves.
+      for (const run of runs.filter((r) => !(onLogmel && r.speakerNorm))) {
+        const data: LabelledRows = onLogmel
+          ? { x: [], speakers: logmel!.data.speakers, emotions: logmel!.data.emotions, matrices: logmel!.data.matrices ?? [] }
+          : features.data;
         const bar = opts.quiet ? undefined : progressBar(`${corpus} ${model} ${run.protocol}${run.speakerNorm ? ' +spk-norm' : ''}`);
-        const result = await crossValidate(features.data, { ...run, model, seed: opts.seed, onFold: (d, t, n) => bar?.update(d, t, n) });
+        const result = await crossValidate(data, {
+          ...run,
+          model: isClassicalModelName(model) ? model : (s: number) => createDeepClassifier(model, s),
+          seed: opts.seed,
+          onFold: (d, t, n) => bar?.update(d, t, n),
+        });
         bar?.done(`UAR ${pct(result.summary.pooled.uar)}`);
         const svg = `confusion-${corpus}-${model}-${run.protocol}${run.speakerNorm ? '-spknorm' : ''}.svg`;
         await writeAtomic(join(opts.out, svg), confusionSvg(result.summary.pooled.confusion, `${corpus}, ${model}, ${result.protocolLabel}: UAR ${pct(result.summary.pooled.uar)}`));
@@ -65,13 +91,13 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
   const report = {
     created: new Date().toISOString(),
     seed: opts.seed,
-    preset: 'classic193',
+    preset: usesLogmel ? 'classic193, logmel' : 'classic193',
     engines: [...engines],
     results: rows.map((r) => ({ ...evaluationJson(r.corpus, [...engines].join(', '), r.result), confusionSvg: r.svg })),
     failures,
   };
   await writeAtomic(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeAtomic(join(opts.out, 'report.md'), reportMarkdown(rows, opts, [...engines]));
+  await writeAtomic(join(opts.out, 'report.md'), reportMarkdown(rows, opts, [...engines], usesLogmel));
   if (!opts.quiet) for (const r of rows) io.err(`${describeEvaluation(r.corpus, r.result)}\n`);
   io.out(`report written to ${join(opts.out, 'report.md')} (and report.json, ${rows.length} confusion matrices as SVG)\n`);
 }
@@ -80,9 +106,9 @@ function runKey(r: EvaluationResult): string {
   return `${r.protocol}${r.speakerNorm ? '+norm' : ''}`;
 }
 
-export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, engines: string[]): string {
+export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, engines: string[], usesLogmel = false): string {
   const out: string[] = ['# ser compare report', ''];
-  out.push(`Features: classic193 (${engines.join(', ')} engine). Seed ${opts.seed}. Figures are pooled over folds: UAR / accuracy.`);
+  out.push(`Features: classic193${usesLogmel ? ' (log-mel windows for vgg2d and resatt2d)' : ''} (${engines.join(', ')} engine). Seed ${opts.seed}. Figures are pooled over folds: UAR / accuracy.`);
   out.push('Speaker-independent protocols never put a speaker in both train and test; the random split does, and its');
   out.push('figures overstate what a new voice would get. The gap column shows by how much (UAR points).', '');
   for (const corpus of [...new Set(rows.map((r) => r.corpus))]) {
@@ -105,7 +131,7 @@ export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, 
         const rnd = mine.find((x) => x.result.model === model && runKey(x.result) === 'random')!;
         gap = ` | ${((rnd.result.summary.pooled.uar - si.result.summary.pooled.uar) * 100).toFixed(1)} |`;
       }
-      const name = MODEL_DESCRIPTIONS[model as ClassicalModelName] ?? model;
+      const name = isClassicalModelName(model) ? MODEL_DESCRIPTIONS[model] : (ARCHITECTURE_DESCRIPTIONS[model as DeepArchitecture] ?? model);
       out.push(`| ${name} | ${cells.join(' | ')}${hasGap ? gap : ' |'}`);
     }
     out.push('', 'Confusion matrices (pooled over folds):', '');
