@@ -76,6 +76,11 @@ function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** tfjs's own convolution geometry for a kernel's shapes and attributes (strides, pad, rounding, data format). */
+function conv2dInfo(inShape: [number, number, number, number], filterShape: [number, number, number, number], a: tf.NamedAttrMap, dilations: Pair = 1): Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(inShape, filterShape, a['strides'] as Pair, dilations, a['pad'] as Pad, a['dimRoundingMode'] as Rounding, false, dataFormatOf(a));
+}
+
 function convShape(info: Conv2DInfo): ConvShape | null {
   if (info.dataFormat !== 'channelsLast') return null;
   const sizes = [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels];
@@ -265,16 +270,7 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
     const fs = filter === undefined ? null : as4(filter.shape);
     if (xs === null || fs === null || preluActivationWeights !== undefined) return fallback(name, args);
     if (activation !== 'linear' && activation !== 'relu') return fallback(name, args);
-    const info = tf.backend_util.computeConv2DInfo(
-      xs,
-      fs,
-      a['strides'] as Pair,
-      a['dilations'] as Pair,
-      a['pad'] as Pad,
-      a['dimRoundingMode'] as Rounding,
-      false,
-      dataFormatOf(a),
-    );
+    const info = conv2dInfo(xs, fs, a, a['dilations'] as Pair);
     const shape = convShape(info);
     const xv = f32(backend, x);
     const fv = f32(backend, filter);
@@ -394,16 +390,7 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
       const inputShape = as4((a['inputShape'] as number[] | undefined) ?? []);
       const fs = filter === undefined ? null : as4(filter.shape);
       if (inputShape === null || fs === null) return fallback('Conv2DBackpropInput', args);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape,
-        fs,
-        a['strides'] as Pair,
-        1,
-        a['pad'] as Pad,
-        a['dimRoundingMode'] as Rounding,
-        false,
-        dataFormatOf(a),
-      );
+      const info = conv2dInfo(inputShape, fs, a);
       const shape = convShape(info);
       const dyv = f32(backend, dy);
       const fv = f32(backend, filter);
@@ -421,16 +408,7 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
       const filterShape = as4((a['filterShape'] as number[] | undefined) ?? []);
       const xs = x === undefined ? null : as4(x.shape);
       if (xs === null || filterShape === null) return fallback('Conv2DBackpropFilter', args);
-      const info = tf.backend_util.computeConv2DInfo(
-        xs,
-        filterShape,
-        a['strides'] as Pair,
-        1,
-        a['pad'] as Pad,
-        a['dimRoundingMode'] as Rounding,
-        false,
-        dataFormatOf(a),
-      );
+      const info = conv2dInfo(xs, filterShape, a);
       const shape = convShape(info);
       const xv = f32(backend, x);
       const dyv = f32(backend, dy);

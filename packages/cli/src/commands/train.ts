@@ -231,6 +231,10 @@ export function summariseRuns(corpus: string, runs: EvaluationResult[]): CorpusT
   };
 }
 
+/**
+ * Sample standard deviation (n - 1), not core's population meanStd used for folds: the runs are a sample of seeds, and
+ * their spread is an estimate of how much a new seed would move the figure.
+ */
 function meanStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
