@@ -5,6 +5,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   audio: () => import('./audio.js'),
   features: () => import('./features.js'),
   training: () => import('./training.js'),
+  predict: () => import('./predict.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -52,6 +52,18 @@ describe.skipIf(!found)('ser train (binary) on three EMO-DB speakers', () => {
     }
     // 3 speakers, 7 emotions: above chance (1/7) by a margin even after 4 epochs.
     expect(c.uar.mean).toBeGreaterThan(0.3);
+
+    // The log the training dashboard follows: start, 2 runs x 3 folds x 4 epochs, a line per fold, done.
+    const log = readFileSync(join(work, 'cv', 'progress.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(log[0]).toMatchObject({ type: 'start', arch: 'dnn', runs: 2 });
+    const epochs = log.filter((e) => e.type === 'epoch');
+    expect(epochs).toHaveLength(2 * 3 * 4);
+    expect(epochs.at(-1)).toMatchObject({ corpus: 'emodb', run: 2, runs: 2, fold: 3, folds: 3, foldName: 'loso-09', epoch: 4, epochs: 4 });
+    expect(epochs.every((e) => Number.isFinite(e.loss) && typeof e.time === 'string')).toBe(true);
+    const folds = log.filter((e) => e.type === 'fold');
+    expect(folds.map((f) => f.uar)).toEqual(c.runs.flatMap((x: { folds: { uar: number }[] }) => x.folds.map((f) => f.uar)));
+    expect(log.at(-1).type).toBe('done');
+    expect(r.stderr).toContain(`following: ${join(work, 'cv', 'progress.jsonl')}`);
   }, 300_000);
 
   it('kill -9 mid-run, then --resume: the same final epoch count, and the model folder predicts', async () => {

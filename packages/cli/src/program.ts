@@ -1,7 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CORPUS_NAMES, PROTOCOL_NAMES, SerError, isProtocolName, type CorpusName, type EngineChoice, type ProtocolName } from '@ser/core';
-import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture } from '@ser/training';
+import { CORPUS_NAMES, PRESETS, PROTOCOL_NAMES, SerError, isProtocolName, type CorpusName, type EngineChoice, type PresetName, type ProtocolName } from '@ser/core';
+import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture, type OnnxOpset } from '@ser/training';
 import { compareCommand } from './commands/compare.js';
+import { exportCommand } from './commands/export.js';
+import { FEATURE_NAMES, featuresCommand, type FeaturesFormat } from './commands/features.js';
+import { recordCommand } from './commands/record.js';
+import { expandInputs } from './inputs.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
@@ -24,10 +28,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
   program
     .command('info')
-    .description('summarise audio files: format, codec, sample rate, channels, duration, levels')
-    .argument('<files...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus)')
+    .description('summarise audio files (format, codec, rate, channels, duration, levels) or model folders (the model card)')
+    .argument('<files...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus) or model folders (holding card.json)')
     .option('--json', 'print a JSON array, one object per file')
-    .addHelpText('after', '\nExamples:\n  ser info samples/hello.wav\n  ser info --json recordings/*.wav > summary.json')
+    .addHelpText('after', '\nExamples:\n  ser info samples/hello.wav\n  ser info models/default\n  ser info --json recordings/*.wav > summary.json')
     .action(async (files: string[], opts: { json?: boolean }) => {
       const debug = Boolean(program.opts<{ debug?: boolean }>().debug);
       const failed = await infoCommand(files, {
@@ -43,26 +47,140 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   program
     .command('predict')
     .description('classify the emotion of speech recordings with an ONNX model (models/default/ unless --model)')
-    .argument('<files...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus)')
+    .argument('<inputs...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus), folders (searched recursively) or quoted globs')
     .option('--model <dir>', 'model folder holding model.onnx and card.json (default: $SER_MODEL_DIR or models/default/)')
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
-    .option('--json', 'print one JSON object per line: { file, label, scores }')
-    .addHelpText('after', '\nExamples:\n  ser predict samples/hello.wav\n  ser predict --json --model models/cnn recordings/*.wav > emotions.jsonl')
-    .action(async (files: string[], o: { model?: string; engine: string; json?: boolean }) => {
+    .option('--segments', 'emotions over time: also classify sliding windows of each file (see --window, --hop)')
+    .option('--window <s>', 'segment length in seconds (with --segments)', floatOption('--window'), 3)
+    .option('--hop <s>', 'seconds between segment starts (with --segments)', floatOption('--hop'), 1)
+    .addOption(new Option('--json', 'print one JSON object per line: { file, label, scores } (+ duration, segments)').conflicts('csv'))
+    .option('--csv', 'print CSV: file, label, one probability column per emotion (with --segments: a row per segment)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ser predict samples/hello.wav\n  ser predict --json --model models/cnn recordings/ > emotions.jsonl\n' +
+        "  ser predict --csv 'calls/**/*.wav' > emotions.csv\n  ser predict --segments --window 3 --hop 1 interview.wav\n\n" +
+        'Exit status: 0 when every file was classified, 1 when any failed (the others are still reported), 2 on bad usage.',
+    )
+    .action(async (inputs: string[], o: { model?: string; engine: string; segments?: boolean; window: number; hop: number; json?: boolean; csv?: boolean }) => {
       const debug = Boolean(program.opts<{ debug?: boolean }>().debug);
-      const json = Boolean(o.json);
-      const failed = await predictCommand(files, {
-        json,
+      const format = o.json ? 'json' : o.csv ? 'csv' : 'text';
+      const { files, empty } = await expandInputs(inputs);
+      for (const e of empty) io.err(`warning: ${e.arg}: ${e.reason}\n`);
+      if (files.length === 0) {
+        io.err('error: no audio files to classify; name files, folders or globs (ser predict --help)\n');
+        exitCode = 1;
+        return;
+      }
+      const summary = await predictCommand(files, {
+        format,
         engine: o.engine as EngineChoice,
         ...(o.model ? { model: o.model } : {}),
+        ...(o.segments ? { segments: { window: o.window, hop: o.hop } } : {}),
         // Text results stream on a terminal and are progress enough; a bar helps when stdout goes elsewhere.
-        progress: files.length > 1 && (json || !process.stdout.isTTY),
+        progress: files.length > 1 && (format !== 'text' || !process.stdout.isTTY),
         onError: (file, err) => io.err(`${describeFileError(file, err, debug)}\n`),
       }, io);
-      if (failed > 0) {
-        io.err(`${failed} of ${files.length} file${files.length === 1 ? '' : 's'} failed\n`);
+      if (summary.failures.length > 0) {
+        reportFailures(io, summary.failures.map((f) => f.file), files.length);
         exitCode = 1;
       }
+    });
+
+  program
+    .command('features')
+    .description('compute features of audio files: a preset (classic193, logmel) or single features, as JSON lines, CSV or .npy')
+    .argument('<inputs...>', 'audio files, folders (searched recursively) or quoted globs')
+    .addOption(new Option('--preset <name>', 'feature preset').choices([...Object.keys(PRESETS)]).conflicts('feature'))
+    .option('--feature <list>', `comma-separated, from ${Object.keys(FEATURE_NAMES).join(', ')} (librosa's parameters)`, listOption('--feature', (x) => x in FEATURE_NAMES))
+    .option('--sample-rate <hz>', 'resample to this rate first', positiveOption('--sample-rate'), 16000)
+    .addOption(new Option('--format <name>', 'output format').choices(['json', 'csv', 'npy']).default('json'))
+    .option('--out <dir>', 'folder for the .npy files (with --format npy)')
+    .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
+    .addHelpText(
+      'after',
+      '\nOutput: json prints one object per line ({ file, sampleRate, engine, <name>: values or { rows, cols, data } });\n' +
+        'csv prints a row per file (vectors) or per frame (matrices); npy writes <file>.<name>.npy into --out.\n\n' +
+        'Examples:\n  ser features samples/hello.wav\n  ser features --csv --preset classic193 data/emodb > emodb.csv\n' +
+        '  ser features --feature mfcc,chroma-stft --format npy --out feats/ recordings/',
+    )
+    .action(async (inputs: string[], o: { preset?: string; feature?: string[]; sampleRate: number; format: string; out?: string; engine: string }) => {
+      const debug = Boolean(program.opts<{ debug?: boolean }>().debug);
+      const { files, empty } = await expandInputs(inputs);
+      for (const e of empty) io.err(`warning: ${e.arg}: ${e.reason}\n`);
+      if (files.length === 0) {
+        io.err('error: no audio files; name files, folders or globs (ser features --help)\n');
+        exitCode = 1;
+        return;
+      }
+      const failed: string[] = [];
+      await featuresCommand(files, {
+        ...(o.feature ? { features: o.feature } : { preset: (o.preset ?? 'classic193') as PresetName }),
+        sampleRate: o.sampleRate,
+        format: o.format as FeaturesFormat,
+        ...(o.out ? { out: o.out } : {}),
+        engine: o.engine as EngineChoice,
+        progress: files.length > 1 && !process.stdout.isTTY,
+        onError: (file, err) => {
+          failed.push(file);
+          io.err(`${describeFileError(file, err, debug)}\n`);
+        },
+      }, io);
+      if (failed.length > 0) {
+        reportFailures(io, failed, files.length);
+        exitCode = 1;
+      }
+    });
+
+  program
+    .command('record')
+    .description('listen to the microphone (arecord or sox) and print the emotion of the last seconds, every second')
+    .option('--model <dir>', 'model folder (default: $SER_MODEL_DIR or models/default/)')
+    .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
+    .option('--window <s>', 'seconds of audio each prediction looks at', floatOption('--window'), 3)
+    .option('--every <s>', 'seconds between predictions', floatOption('--every'), 1)
+    .option('--duration <s>', 'stop after this many seconds (default: Ctrl-C)', floatOption('--duration'))
+    .option('--out <file.wav>', 'also save the recording as a WAV file')
+    .option('--silence <dbfs>', 'windows quieter than this RMS level are reported as silence', Number, -50)
+    .option('--json', 'print one JSON object per prediction: { time, label, scores } or { time, silence }')
+    .addHelpText(
+      'after',
+      '\nThe recorder is arecord (alsa-utils), else sox; set SER_RECORD_COMMAND to any command writing 16 kHz mono\n' +
+        's16le PCM to stdout, e.g. SER_RECORD_COMMAND="sox talk.wav -t raw -r 16000 -e signed -b 16 -c 1 -".\n\n' +
+        'Examples:\n  ser record\n  ser record --duration 30 --out me.wav --json > live.jsonl',
+    )
+    .action(async (o: { model?: string; engine: string; window: number; every: number; duration?: number; out?: string; silence: number; json?: boolean }) => {
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        await recordCommand({
+          ...(o.model ? { model: o.model } : {}),
+          engine: o.engine as EngineChoice,
+          window: o.window,
+          every: o.every,
+          ...(o.duration !== undefined ? { duration: o.duration } : {}),
+          ...(o.out ? { out: o.out } : {}),
+          silenceDb: o.silence,
+          json: Boolean(o.json),
+          signal: abort.signal,
+        }, io);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('export')
+    .description('export a TensorFlow.js layers model (model.json + weights) to ONNX, verified against tfjs in onnxruntime')
+    .argument('<model-json>', "the model.json that tfjs's model.save() wrote (weight shards beside it)")
+    .requiredOption('--out <file.onnx>', 'ONNX file to write (only after the verification passes)')
+    .addOption(new Option('--opset <n>', 'ONNX opset').choices(['13', '17']).default('13'))
+    .option('--examples <n>', 'random inputs the export is verified on (max |tfjs - onnxruntime| <= 1e-4)', positiveOption('--examples'), 100)
+    .option('--seed <n>', 'seed of the random inputs', intOption('--seed'), 1)
+    .option('--json', 'print one JSON object: file, bytes, opset, layers, maxAbsDiff, examples')
+    .addHelpText('after', '\nModels trained with `ser train --out` are exported already; this is for your own tfjs models.\n\nExamples:\n  ser export my-model/model.json --out my-model.onnx')
+    .action(async (modelJson: string, o: { out: string; opset: string; examples: number; seed: number; json?: boolean }) => {
+      await exportCommand(modelJson, { out: o.out, opset: Number(o.opset) as OnnxOpset, examples: o.examples, seed: o.seed, json: Boolean(o.json) }, io);
     });
 
   program
@@ -178,6 +296,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return err instanceof SerError ? 1 : 70;
   }
   return exitCode;
+}
+
+/** The failed files again at the end, where a long run's reader looks, with the count. */
+function reportFailures(io: Io, failed: string[], total: number): void {
+  const shown = failed.slice(0, 20);
+  io.err(`${failed.length} of ${total} file${total === 1 ? '' : 's'} failed:\n${shown.map((f) => `  ${f}`).join('\n')}\n`);
+  if (failed.length > shown.length) io.err(`  ... and ${failed.length - shown.length} more (each named above)\n`);
 }
 
 function intOption(flag: string) {

@@ -125,6 +125,6 @@ describe('ser predict', () => {
   it('needs at least one file', async () => {
     const c = capture();
     expect(await run(['predict', '--model', classic.dir], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/missing required argument 'files'/);
+    expect(c.err.join('')).toMatch(/missing required argument 'inputs'/);
   });
 });

@@ -1,5 +1,6 @@
 import { loadAudio, type LoadedAudio } from '@ser/core';
 import type { Io } from '../io.js';
+import { looksLikeModelFolder, renderModelSummary, summarizeModel, type ModelSummary } from './model-info.js';
 
 export interface AudioSummary {
   file: string;
@@ -66,12 +67,21 @@ export function renderSummary(s: AudioSummary): string {
   return `${s.file}\n${rows.map(([k, v]) => `  ${k.padEnd(12)}${v}`).join('\n')}\n`;
 }
 
-/** `ser info <files...>`: what each audio file holds. Returns the number of files that failed. */
+/**
+ * `ser info <files|model folders...>`: what each audio file holds, or a model folder's card. Returns the number of
+ * arguments that failed.
+ */
 export async function infoCommand(files: string[], opts: { json: boolean; onError: (file: string, err: unknown) => void }, io: Io): Promise<number> {
-  const results: (AudioSummary | { file: string; error: string })[] = [];
+  const results: (AudioSummary | { model: ModelSummary } | { file: string; error: string })[] = [];
   let failed = 0;
   for (const file of files) {
     try {
+      if (looksLikeModelFolder(file)) {
+        const model = await summarizeModel(file);
+        results.push({ model });
+        if (!opts.json) io.out(renderModelSummary(model));
+        continue;
+      }
       const summary = summarize(file, await loadAudio(file, { mono: false }));
       results.push(summary);
       if (!opts.json) io.out(renderSummary(summary));

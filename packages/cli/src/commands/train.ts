@@ -35,6 +35,7 @@ import {
 import { corpusFeatures, defaultCacheDir, type CorpusFeatures } from '../corpus-features.js';
 import type { Io } from '../io.js';
 import { pct } from '../report/format.js';
+import { TrainLog } from '../train-log.js';
 
 export interface TrainOptions {
   arch: DeepArchitecture;
@@ -96,6 +97,27 @@ export async function trainCommand(dirs: string[], opts: TrainOptions, io: Io): 
   const preset = architectureInput(opts.arch) === 'logmel' ? 'logmel' : 'classic193';
   const workDir = opts.workDir ?? join(opts.cacheDir ?? defaultCacheDir(), 'train', `${opts.arch}-s${opts.seed}`);
   if (!opts.resume) await rm(workDir, { recursive: true, force: true });
+  const log = new TrainLog(workDir);
+  log.write({ type: 'start', arch: opts.arch, corpora: dirs, runs: opts.runs, resumed: opts.resume });
+  note(`following: ${log.path} (watch it with \`ser ui --follow ${workDir}\`)\n`);
+  try {
+    await trainAll(dirs, opts, io, { backend, preset, workDir, log, note });
+  } catch (err) {
+    log.write({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+interface TrainContext {
+  backend: string;
+  preset: 'logmel' | 'classic193';
+  workDir: string;
+  log: TrainLog;
+  note: (t: string) => void;
+}
+
+async function trainAll(dirs: string[], opts: TrainOptions, io: Io, ctx: TrainContext): Promise<void> {
+  const { backend, preset, workDir, log, note } = ctx;
 
   const corpora: { features: CorpusFeatures; data: LabelledRows }[] = [];
   for (const dir of dirs) {
@@ -113,13 +135,14 @@ export async function trainCommand(dirs: string[], opts: TrainOptions, io: Io): 
   const results: CorpusTraining[] = [];
   if (opts.cv) {
     for (const { features, data } of corpora) {
-      results.push(await crossValidateRuns(features.corpus.name, data, opts, workDir, note));
+      results.push(await crossValidateRuns(features.corpus.name, data, opts, workDir, note, log));
       if (!opts.json) io.out(`${describeTraining(opts.arch, results.at(-1)!)}\n`);
     }
   }
 
   let final: Record<string, unknown> | undefined;
-  if (opts.out) final = await trainFinal(corpora, results, opts, workDir, backend, note);
+  if (opts.out) final = await trainFinal(corpora, results, opts, workDir, backend, note, log);
+  log.write({ type: 'done', summary: { architecture: opts.arch, corpora: results.map((r) => ({ corpus: r.corpus, protocol: r.protocolLabel, uar: r.uar })), ...(final ? { final } : {}) } });
   if (opts.json) io.out(`${JSON.stringify({ architecture: opts.arch, backend, corpora: results, ...(final ? { final } : {}) })}\n`);
   else if (final) io.out(`model written to ${String(final.dir)}: ${String(final.bytes)} bytes, ONNX parity ${String(final.maxAbsDiff)} on ${String(final.examples)} inputs\n`);
 }
@@ -175,7 +198,7 @@ export function duration(seconds: number): string {
 /** Runs are spaced so that no (run, fold) pair shares a model seed with another. */
 const RUN_SEED_STRIDE = 1000;
 
-async function crossValidateRuns(corpus: string, data: LabelledRows, opts: TrainOptions, workDir: string, note: (t: string) => void): Promise<CorpusTraining> {
+async function crossValidateRuns(corpus: string, data: LabelledRows, opts: TrainOptions, workDir: string, note: (t: string) => void, log: TrainLog): Promise<CorpusTraining> {
   const protocol = opts.protocol ?? defaultProtocol(corpus as CorpusName);
   const runs: EvaluationResult[] = [];
   // The same plan crossValidate makes, for fold names in the progress lines.
@@ -194,10 +217,16 @@ async function crossValidateRuns(corpus: string, data: LabelledRows, opts: Train
           ...classifierOptions(opts),
           checkpointDir: join(workDir, corpus, `run-${r + 1}`, `fold-${fold + 1}`),
           resume: true,
-          onEpoch: (p) => note(epochLine(`${corpus} run ${r + 1}/${opts.runs} fold ${fold + 1}/${folds} (${plan.folds[fold]?.name ?? '?'})`, p)),
+          onEpoch: (p) => {
+            const foldName = plan.folds[fold]?.name ?? '?';
+            const stage = `${corpus} run ${r + 1}/${opts.runs} fold ${fold + 1}/${folds} (${foldName})`;
+            log.write({ type: 'epoch', stage, corpus, run: r + 1, runs: opts.runs, fold: fold + 1, folds, foldName, ...p });
+            note(epochLine(stage, p));
+          },
         });
       },
       onFold: (done, total, name, report) => {
+        log.write({ type: 'fold', corpus, run: r + 1, fold: done, folds: total, foldName: name, uar: report.metrics.uar, epochs: Number(report.params.epochs) });
         note(`${corpus} run ${r + 1}/${opts.runs}: fold ${done}/${total} (${name}) done: UAR ${pct(report.metrics.uar)}, ${String(report.params.epochs)} epochs\n`);
       },
     });
@@ -259,6 +288,7 @@ async function trainFinal(
   workDir: string,
   backend: string,
   note: (t: string) => void,
+  log: TrainLog,
 ): Promise<Record<string, unknown>> {
   const all: LabelledRows = { x: [], speakers: [], emotions: [] };
   const matrices: Matrix[] = [];
@@ -287,7 +317,10 @@ async function trainFinal(
     ...classifierOptions(opts),
     checkpointDir: join(workDir, 'final'),
     resume: true,
-    onEpoch: (p) => note(epochLine('final model', p)),
+    onEpoch: (p) => {
+      log.write({ type: 'epoch', stage: 'final model', corpus: 'all', run: 1, runs: 1, fold: 0, folds: 0, foldName: 'all speakers', ...p });
+      note(epochLine('final model', p));
+    },
   });
   const started = performance.now();
   try {

@@ -7,3 +7,4 @@ export { mixToMono } from './mix.js';
 export { resample, Resampler, type ResamplerOptions } from './resample.js';
 export type { AudioFormat, DecodedAudio, DecodeLimits } from './types.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DURATION_SEC, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './types.js';
+export { encodeWav } from './wav-encode.js';

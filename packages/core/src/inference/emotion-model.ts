@@ -17,6 +17,7 @@ import { PRESETS } from '../features/presets.js';
 import type { Matrix } from '../features/types.js';
 import { cutWindows } from '../features/windows.js';
 import { ModelError, normalizeFeatures, normalizeUtterance, parseModelCard, type ModelCard } from './card.js';
+import { resolveSegmentOptions, segmentBounds, type SegmentOptions } from './segments.js';
 
 /** What `predict` gives for one utterance. */
 export interface Prediction {
@@ -26,6 +27,21 @@ export interface Prediction {
   scores: Record<string, number>;
   /** Log-mel models: the probabilities of each window (in the card's label order), whose mean is `scores`. */
   windows?: number[][];
+}
+
+/** One segment of `predictSegments`: its time span in seconds and the prediction for that span alone. */
+export interface SegmentPrediction extends Prediction {
+  start: number;
+  end: number;
+}
+
+/** Emotions over time: the whole recording's prediction and one per sliding window. */
+export interface Timeline {
+  /** Seconds of audio (at the card's rate). */
+  duration: number;
+  /** The whole recording classified at once, as `predict` gives it. */
+  overall: Prediction;
+  segments: SegmentPrediction[];
 }
 
 /** A file path, the bytes of an audio file, or samples already decoded (any rate: resampled to the card's). */
@@ -323,6 +339,25 @@ export class EmotionModel {
     this.#alive();
     const audio = await this.#decode(input);
     return this.predictFeatures(this.#extract(audio));
+  }
+
+  /**
+   * Emotions over time: decodes once, classifies the whole recording and each sliding window (default 3 s every
+   * 1 s; the last window is aligned to the end, and a recording shorter than a window is one segment).
+   */
+  async predictSegments(input: PredictInput, options: SegmentOptions = {}): Promise<Timeline> {
+    this.#alive();
+    const rate = this.#card.input.sampleRate;
+    resolveSegmentOptions(options); // bad options fail before any decoding
+    const audio = await this.#decode(input);
+    if (audio.length === 0) throw new ModelError(`${describeInput(input)}: the audio is empty; nothing to classify`);
+    const overall = await this.predictFeatures(this.#extract(audio));
+    const segments: SegmentPrediction[] = [];
+    for (const b of segmentBounds(audio.length, rate, options)) {
+      const p = await this.predictFeatures(this.#extract(audio.subarray(b.start, b.end)));
+      segments.push({ start: b.start / rate, end: b.end / rate, ...p });
+    }
+    return { duration: audio.length / rate, overall, segments };
   }
 
   /**

@@ -1,2 +1,3 @@
 export * from './card.js';
 export * from './emotion-model.js';
+export * from './segments.js';

@@ -8,5 +8,6 @@ export {
   type VerifiedOnnxExport,
 } from './verify.js';
 export { OnnxExportError } from './errors.js';
+export { loadLayersModelFile } from './load-tfjs.js';
 export { SUPPORTED_ACTIVATIONS } from './converters/activations.js';
 export { EXPORTABLE_LAYERS } from './converters/index.js';
