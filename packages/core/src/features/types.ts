@@ -13,5 +13,6 @@ export type {
   FeatureRequest,
   FeatureResult,
   FeatureEngine,
-} from '@ser/native';
-export { defaultRequest } from '@ser/native';
+} from '@ser/native/types';
+// The subpath keeps the addon's loader (node:module) out of browser bundles.
+export { defaultRequest } from '@ser/native/types';

@@ -3,7 +3,7 @@
  * windows with this one function, so a model meets at inference exactly the layout it was trained on.
  */
 import { FeatureError } from '../errors.js';
-import type { Matrix } from '@ser/native';
+import type { Matrix } from '@ser/native/types';
 
 export interface WindowSpec {
   /** Frames per window (the CNN's time axis). */

@@ -1,3 +1,4 @@
 export * from './card.js';
 export * from './emotion-model.js';
 export * from './segments.js';
+export * from './model-core.js';
