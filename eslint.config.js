@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/build/**', '**/coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/build/**', '**/coverage/**', 'packages/web/public/ort/**', 'packages/web/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +15,11 @@ export default tseslint.config(
     },
   },
   {
-    // Everything here runs on Node (the browser code of packages/web will get its own block).
+    // Everything runs on Node, except the web dashboard's pages, components and workers below.
     languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['packages/web/{app,components,lib}/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
 );

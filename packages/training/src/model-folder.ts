@@ -67,6 +67,8 @@ export async function saveModelFolder(classifier: DeepClassifier, dir: string, o
       stoppedEarly: info.training.stoppedEarly,
       ...(info.training.bestValUar === undefined ? {} : { validationUar: info.training.bestValUar }),
       validationSpeakers: info.training.validationSpeakers,
+      // The final model's learning curves, for the model page of the dashboard.
+      history: info.training.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, ...(h.valUar === undefined ? {} : { valUar: h.valUar }) })),
       trainExamples: info.training.trainExamples,
       seconds: info.training.seconds,
       params: classifier.params,

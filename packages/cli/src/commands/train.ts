@@ -11,6 +11,8 @@ import {
   defaultProtocol,
   protocolFolds,
   loadAudio,
+  poolConfusions,
+  type ConfusionMatrix,
   type CorpusName,
   type CorpusUse,
   type EngineChoice,
@@ -85,6 +87,8 @@ export interface CorpusTraining {
   perFold: FoldFigure[];
   uar: { mean: number; std: number };
   accuracy: { mean: number; std: number };
+  /** Test predictions of every run and fold pooled: what the report's confusion matrix and per-class recall show. */
+  confusion: ConfusionMatrix;
   seconds: number;
 }
 
@@ -256,6 +260,7 @@ export function summariseRuns(corpus: string, runs: EvaluationResult[]): CorpusT
     perFold,
     uar: meanStd(runs.map((r) => r.summary.pooled.uar)),
     accuracy: meanStd(runs.map((r) => r.summary.pooled.accuracy)),
+    confusion: poolConfusions(runs.map((r) => r.summary.pooled.confusion)),
     seconds: runs.reduce((a, r) => a + r.seconds, 0),
   };
 }
@@ -347,7 +352,7 @@ async function trainFinal(
         backend,
         seed: opts.seed,
         augmentCopies: opts.augment,
-        crossValidation: results.map((r) => ({ corpus: r.corpus, protocol: r.protocolLabel, runs: r.runs.length, uar: r.uar, accuracy: r.accuracy, perFold: r.perFold })),
+        crossValidation: results.map((r) => ({ corpus: r.corpus, protocol: r.protocolLabel, runs: r.runs.length, uar: r.uar, accuracy: r.accuracy, perFold: r.perFold, confusion: r.confusion })),
         finalTrainingSeconds: (performance.now() - started) / 1000,
       },
     });

@@ -1,0 +1,3 @@
+export default function AnalysePage() {
+  return <h1>Analyse</h1>;
+}
