@@ -5,6 +5,7 @@ import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { FEATURE_NAMES, featuresCommand, type FeaturesFormat } from './commands/features.js';
 import { recordCommand } from './commands/record.js';
+import { webCommand } from './commands/web.js';
 import { expandInputs } from './inputs.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { infoCommand } from './commands/info.js';
@@ -164,6 +165,24 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           json: Boolean(o.json),
           signal: abort.signal,
         }, io);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('web')
+    .description('serve the web dashboard (analyse, live microphone, batch, models) on this machine')
+    .option('--port <n>', 'port', positiveOption('--port'), 3000)
+    .option('--host <addr>', 'address to listen on (default: loopback only; 0.0.0.0 exposes it to the network)', '127.0.0.1')
+    .option('--model <dir>', 'model folder the server predicts with (default: $SER_MODEL_DIR or models/default/)')
+    .addHelpText('after', '\nBuild it first with `npm run build -w @ser/web` (npm run setup does).\n\nExamples:\n  ser web\n  ser web --port 8080 --model models/mine')
+    .action(async (o: { port: number; host: string; model?: string }) => {
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        await webCommand({ port: o.port, host: o.host, ...(o.model ? { model: o.model } : {}), signal: abort.signal }, io);
       } finally {
         process.off('SIGINT', onSigint);
       }
