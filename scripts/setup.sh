@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(sox libsox-fmt-all opus-tools espeak-ng cmake tmux)
+APT_PACKAGES=(sox libsox-fmt-all opus-tools espeak-ng cmake tmux chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

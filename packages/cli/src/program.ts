@@ -28,6 +28,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .showHelpAfterError('(run ser --help for usage)');
 
   program
+    .command('ui')
+    .description('the interactive terminal UI: browse audio files, see waveform, spectrogram and emotions over time, compare a folder, follow training')
+    .argument('[path]', 'folder (or audio file) to start in', '.')
+    .option('--model <dir>', 'model folder (default: $SER_MODEL_DIR or models/default/)')
+    .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
+    .option('--follow [work-dir]', 'open the training dashboard on a `ser train` work folder (default: the latest run)')
+    .addHelpText('after', '\n`ser` with no arguments opens it too. Keys: ? for help, q to quit.\n\nExamples:\n  ser ui data/emodb\n  ser ui --follow ~/.cache/ser/train/vgg2d-s0')
+    .action(async (path: string, o: { model?: string; engine: string; follow?: string | boolean }) => {
+      exitCode = await openUi(path, o, io);
+    });
+
+  program
     .command('info')
     .description('summarise audio files (format, codec, rate, channels, duration, levels) or model folders (the model card)')
     .argument('<files...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus) or model folders (holding card.json)')
@@ -307,6 +319,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }, io);
     });
 
+  if (argv.length === 0) return openUi('.', { engine: 'auto' }, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -315,6 +328,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return err instanceof SerError ? 1 : 70;
   }
   return exitCode;
+}
+
+/** Ink and React load only for the UI, so the plain commands start as fast as before. */
+async function openUi(path: string, o: { model?: string; engine: string; follow?: string | boolean }, io: Io): Promise<number> {
+  const { runUi } = await import('./ui/index.js');
+  return runUi({
+    startDir: path,
+    engine: o.engine as EngineChoice,
+    ...(o.model ? { model: o.model } : {}),
+    ...(o.follow !== undefined ? { view: 'train' as const, ...(typeof o.follow === 'string' ? { follow: o.follow } : {}) } : {}),
+  }, io);
 }
 
 /** The failed files again at the end, where a long run's reader looks, with the count. */

@@ -60,19 +60,19 @@ export class EngineFeatureExtractor {
   compute(samples: Float32Array, sampleRate: number, features: FeatureName[], request?: Partial<Omit<FeatureRequest, 'features'>>): FeatureResult {
     checkInput(samples, sampleRate);
     const base = PRESETS.classic193.request(sampleRate);
-    return this.engine.compute(samples, sampleRate, { ...base, ...request, features });
+    return this.#compute(samples, sampleRate, { ...base, ...request, features });
   }
 
   /** The 193-dimensional utterance vector (MFCC 40, chroma 12, mel 128, contrast 7, tonnetz 6 means). */
   classic193(samples: Float32Array, sampleRate: number): Float32Array {
     checkInput(samples, sampleRate);
-    return assembleClassic193(this.engine.compute(samples, sampleRate, PRESETS.classic193.request(sampleRate)));
+    return assembleClassic193(this.#compute(samples, sampleRate, PRESETS.classic193.request(sampleRate)));
   }
 
   /** Log-mel frames for CNNs: 128 x frames in dB, parameters from the `logmel` preset. */
   logmel(samples: Float32Array, sampleRate: number): Matrix {
     checkInput(samples, sampleRate);
-    return this.engine.compute(samples, sampleRate, PRESETS.logmel.request(sampleRate)).logmel!;
+    return this.#compute(samples, sampleRate, PRESETS.logmel.request(sampleRate)).logmel!;
   }
 
   /** A preset by name: a vector for classic193, a matrix for logmel. */
@@ -80,6 +80,21 @@ export class EngineFeatureExtractor {
   extract(samples: Float32Array, sampleRate: number, preset: 'logmel'): Matrix;
   extract(samples: Float32Array, sampleRate: number, preset: PresetName): Float32Array | Matrix {
     return preset === 'classic193' ? this.classic193(samples, sampleRate) : this.logmel(samples, sampleRate);
+  }
+
+  /**
+   * The engine's own limits (a request too large for its memory cap) are a RangeError there; here they become a
+   * FeatureError, which callers report as one line instead of a crash.
+   */
+  #compute(samples: Float32Array, sampleRate: number, request: FeatureRequest): FeatureResult {
+    try {
+      return this.engine.compute(samples, sampleRate, request);
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw new FeatureError(`${err.message}; classify long recordings in windows (ser predict --segments, or split the file)`, { cause: err });
+      }
+      throw err;
+    }
   }
 
   /**
@@ -101,7 +116,7 @@ export class EngineFeatureExtractor {
     }
     const out: (Float32Array | Matrix)[] = [];
     for (const it of items) {
-      out.push(reduce(this.engine.compute(it.samples, it.sampleRate, PRESETS[preset].request(it.sampleRate))));
+      out.push(reduce(this.#compute(it.samples, it.sampleRate, PRESETS[preset].request(it.sampleRate))));
       onProgress?.(out.length, items.length);
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -369,7 +369,8 @@ export class EmotionModelCore {
 
   #extract(samples: Float32Array): Float32Array | Matrix {
     const rate = this.#card.input.sampleRate;
-    return this.#card.input.preset === 'classic193' ? this.extractor.classic193(samples, rate) : this.extractor.logmel(samples, rate);
+    if (this.#card.input.preset !== 'classic193') return this.extractor.logmel(samples, rate);
+    return classic193InChunks(this.extractor, samples, rate);
   }
 
   /**
@@ -418,6 +419,30 @@ export class EmotionModelCore {
   }
 }
 
+
+/** classic193 is computed whole up to this length; longer recordings in equal chunks of at most CHUNK_SECONDS. */
+export const CLASSIC193_WHOLE_SECONDS = 120;
+const CHUNK_SECONDS = 60;
+
+/**
+ * The classic193 vector of a recording of any length. Up to two minutes it is the exact vector (librosa's, over the
+ * whole signal); beyond, the features of equal chunks of at most 60 s, averaged weighted by length, so the memory a
+ * request needs stays bounded (a whole hour at once would need gigabytes for HPSS and the CQT). The vector is a mean
+ * over frames, so the chunked mean differs from the whole one only at chunk edges and in per-chunk tuning and dB
+ * reference.
+ */
+export function classic193InChunks(extractor: EngineFeatureExtractor, samples: Float32Array, rate: number): Float32Array {
+  if (samples.length <= CLASSIC193_WHOLE_SECONDS * rate) return extractor.classic193(samples, rate);
+  const chunks = Math.ceil(samples.length / (CHUNK_SECONDS * rate));
+  const size = Math.ceil(samples.length / chunks);
+  const sum = new Float64Array(193);
+  for (let start = 0; start < samples.length; start += size) {
+    const part = samples.subarray(start, Math.min(samples.length, start + size));
+    const v = extractor.classic193(part, rate);
+    for (let i = 0; i < 193; i++) sum[i]! += v[i]! * part.length;
+  }
+  return Float32Array.from(sum, (x) => x / samples.length);
+}
 
 /** Creates the onnxruntime session and checks it against the card; every failure is a ModelError naming `where`. */
 export async function openSession(runtime: OnnxRuntime, bytes: Uint8Array, card: ModelCard, where: string, fix: string): Promise<InferenceSession> {
