@@ -36,4 +36,10 @@ describe('ser predict (binary)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('error: no/such/model: no such model folder; pass another folder with --model, or train one with `ser train`\n');
   });
+
+  it('a reader that stops early (| head) ends the command quietly: no EPIPE stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${bin}" features --format csv --preset logmel "${sample}" | head -1`], { cwd: root, encoding: 'utf8', env });
+    expect(r.stdout.split('\n')[0]).toMatch(/^file,frame,logmel_1,/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+  });
 });
