@@ -1,12 +1,26 @@
 import { createRng } from '@ser/core';
 import { describe, expect, it } from 'vitest';
-import { addNoise, applyGain, augmentCopies, augmentDataset, augmentWaveform, power, speedPerturb, timeShift } from '../src/index.js';
+import { addNoise, applyGain, augmentCopies, augmentDataset, augmentWaveform, bandLimit, power, speedPerturb, timeShift } from '../src/index.js';
 
 const sr = 16000;
 const tone = (seconds: number, hz = 440) => Float32Array.from({ length: Math.round(seconds * sr) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / sr));
 const snrDb = (clean: Float32Array, noisy: Float32Array) => 10 * Math.log10(power(clean) / power(noisy.map((v, i) => v - clean[i]!)));
 
 describe('waveform augmentation', () => {
+  it('band limit (as if recorded at 44.1 kHz): keeps 1 kHz, removes 7.8 kHz, keeps the length', () => {
+    const rate = 16000;
+    const tone = (f: number) => Float32Array.from({ length: rate }, (_, i) => Math.sin((2 * Math.PI * f * i) / rate));
+    const mid = (x: Float32Array) => x.subarray(2000, rate - 2000); // away from the edges' filter transients
+    for (const via of [44100, 48000]) {
+      const low = bandLimit(tone(1000), rate, via);
+      const high = bandLimit(tone(7800), rate, via);
+      expect(low.length).toBe(rate);
+      expect(high.length).toBe(rate);
+      expect(power(mid(low)) / power(mid(tone(1000)))).toBeCloseTo(1, 2);
+      expect(10 * Math.log10(power(mid(high)) / power(mid(tone(7800))))).toBeLessThan(-40);
+    }
+  });
+
   it('noise at SNR 10 dB has an SNR of 10 dB, and other SNRs likewise', () => {
     const clean = tone(1);
     for (const snr of [0, 10, 25]) expect(snrDb(clean, addNoise(clean, snr, createRng(1)))).toBeCloseTo(snr, 2);

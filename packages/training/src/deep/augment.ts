@@ -71,15 +71,29 @@ export interface WaveAugmentOptions {
   maxShiftSeconds?: number;
   /** Speed factors to pick from (1 = unchanged). Default [0.9, 1, 1.1]; null for none. */
   speeds?: number[] | null;
+  /**
+   * Rates a recording may have been made at: with probability `probability`, the utterance goes to one of them and
+   * back, losing what every 44.1/48 kHz recording loses on its way to 16 kHz (the band just below the Nyquist
+   * frequency, which the corpora, resampled by their makers with wider filters, still have). Default [44100, 48000];
+   * null for none.
+   */
+  bandLimitRates?: number[] | null;
   /** Probability of applying each transform. Default 0.8. */
   probability?: number;
 }
 
-/** One random augmentation of `samples` (speed, then shift, gain, noise), drawn from `rng`. */
+/** `samples` as if recorded at `rate` and resampled to `sampleRate` by ser: band-limited by our resampler twice. */
+export function bandLimit(samples: Float32Array, sampleRate: number, rate: number): Float32Array {
+  return resample(resample(samples, sampleRate, rate), rate, sampleRate).subarray(0, samples.length);
+}
+
+/** One random augmentation of `samples` (band limit, speed, then shift, gain, noise), drawn from `rng`. */
 export function augmentWaveform(samples: Float32Array, sampleRate: number, rng: Rng, options: WaveAugmentOptions = {}): Float32Array {
   const p = options.probability ?? 0.8;
   const uniform = ([a, b]: [number, number]) => a + (b - a) * rng.next();
   let out = samples;
+  const rates = options.bandLimitRates === undefined ? [44100, 48000] : options.bandLimitRates;
+  if (rates && rates.length && rng.next() < p) out = bandLimit(out, sampleRate, rates[rng.int(rates.length)]!);
   const speeds = options.speeds === undefined ? [0.9, 1, 1.1] : options.speeds;
   if (speeds && speeds.length && rng.next() < p) out = speedPerturb(out, speeds[rng.int(speeds.length)]!, sampleRate);
   const maxShift = Math.round((options.maxShiftSeconds ?? 0.1) * sampleRate);

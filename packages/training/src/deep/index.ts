@@ -27,6 +27,7 @@ export {
   augmentCopies,
   augmentDataset,
   augmentWaveform,
+  bandLimit,
   power,
   speedPerturb,
   timeShift,
