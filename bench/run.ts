@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   features: () => import('./features.js'),
   training: () => import('./training.js'),
   predict: () => import('./predict.js'),
+  web: () => import('./web.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,3 +1,8 @@
+import type { Metadata } from 'next';
+import { AnalyseView } from '../components/analyse/analyse-view';
+
+export const metadata: Metadata = { title: 'Analyse' };
+
 export default function AnalysePage() {
-  return <h1>Analyse</h1>;
+  return <AnalyseView />;
 }

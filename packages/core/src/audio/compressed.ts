@@ -1,4 +1,5 @@
 import decode from 'audio-decode';
+import { decodeChunked } from 'audio-decode/stream';
 import { AudioDecodeError } from '../errors.js';
 import { checkDuration } from './limits.js';
 import { MAX_FLOAT_MAGNITUDE } from './pcm.js';
@@ -57,8 +58,42 @@ export function rescaleFlac(channelData: Float32Array[], bits: number | undefine
   for (const ch of channelData) for (let i = 0; i < ch.length; i++) ch[i] = Math.round(ch[i]! * (full - 1)) / full;
 }
 
-/** Decodes a whole FLAC, MP3, Ogg Vorbis or Ogg Opus file held in memory. */
+/**
+ * Input step of the counting pass, per format. The decoder turns each slice into samples at once, and nothing bounds
+ * that ratio but the format: FLAC frames of silence (65535 samples per channel in ~15 bytes) give up to ~16 000
+ * samples per byte, Opus and Vorbis silence a few thousand, MP3 at most ~16. The steps keep the worst crafted slice
+ * near 16 M samples (64 MB for a moment); smaller steps would cost ordinary files more decoder calls.
+ */
+const COUNT_SLICE: Record<CompressedFormat, number> = { flac: 1024, 'ogg-opus': 4096, 'ogg-vorbis': 4096, mp3: 64 * 1024 };
+
+async function* slices(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
+}
+
+/**
+ * Compressed formats do not state their length reliably: 70 KB of FLAC silence holds eleven hours. Before the real
+ * decode, the stream is decoded slice by slice keeping nothing, and stops as soon as it passes `maxDurationSec`, so
+ * a bomb costs a moment of 64 MB instead of gigabytes. (The sliced decoder is only used to count: it can drop a few
+ * FLAC tail frames, which the real, whole decode does not.)
+ */
+async function checkCompressedDuration(name: string, bytes: Uint8Array, format: CompressedFormat, maxDurationSec: number): Promise<void> {
+  let frames = 0;
+  try {
+    for await (const chunk of decodeChunked(slices(bytes, COUNT_SLICE[format]), DECODER_NAME[format])) {
+      if (chunk.channelData.length === 0) continue;
+      checkDecodedChunk(name, chunk);
+      frames += chunk.channelData[0]!.length;
+      checkDuration(name, frames, chunk.sampleRate, maxDurationSec);
+    }
+  } catch (err) {
+    if (err instanceof AudioDecodeError) throw err;
+    throw new AudioDecodeError(name, `corrupt ${format} stream: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+}
+
+/** Decodes a whole FLAC, MP3, Ogg Vorbis or Ogg Opus file held in memory, refusing one over `maxDurationSec` first. */
 export async function decodeCompressed(name: string, bytes: Uint8Array, format: CompressedFormat, maxDurationSec: number): Promise<DecodedChunk> {
+  await checkCompressedDuration(name, bytes.subarray(id3Length(bytes)), format, maxDurationSec);
   const chunks: DecodedChunk[] = [];
   try {
     const decoder = await decode[DECODER_NAME[format]]();
