@@ -3,7 +3,7 @@
  * models/default/ exists, otherwise one clear line telling them what to do (no stack trace), exit code 1.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -42,4 +42,19 @@ describe('ser predict (binary)', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^file,frame,logmel_1,/);
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
   });
+
+  const emodb = join(process.env.SER_DATA_DIR ?? join(root, '..', 'shared', 'data'), 'emodb', 'wav');
+  it.skipIf(!hasDefault || !existsSync(emodb))('all of EMO-DB in one call: one valid JSON line per file, in file order', () => {
+    const files = readdirSync(emodb).filter((f) => f.endsWith('.wav')).sort().map((f) => join(emodb, f));
+    const r = spawnSync(bin, ['predict', '--json', emodb], { cwd: root, encoding: 'utf8', env, maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { file: string; label: string; scores: Record<string, number> });
+    expect(lines.map((l) => l.file)).toEqual(files);
+    const labels = JSON.parse(readFileSync(join(root, 'models', 'default', 'card.json'), 'utf8')).labels as string[];
+    for (const l of lines) {
+      expect(Object.keys(l.scores)).toEqual(labels);
+      expect(Object.values(l.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(l.scores[l.label]).toBe(Math.max(...Object.values(l.scores)));
+    }
+  }, 120_000);
 });
