@@ -14,6 +14,9 @@ describe('CSV (RFC 4180)', () => {
     expect(csvField('a,b.wav')).toBe('"a,b.wav"');
     expect(csvField('say "hi".wav')).toBe('"say ""hi"".wav"');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('=HYPERLINK("x").wav')).toBe(`"'=HYPERLINK(""x"").wav"`);
+    expect(csvField('@sum.wav')).toBe("'@sum.wav");
+    expect(csvField('-0.25')).toBe('-0.25');
     expect(toCsv([['a', 'b'], ['1', 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
   });
 

@@ -1,9 +1,11 @@
 /**
  * CSV as RFC 4180 writes it: fields separated by commas, records by CRLF, and a field holding a comma, a double
- * quote, CR or LF enclosed in double quotes with its quotes doubled.
+ * quote, CR or LF enclosed in double quotes with its quotes doubled. A text field that a spreadsheet would run as a
+ * formula (a file named "=HYPERLINK(...).wav") gets a leading apostrophe, which spreadsheets show as text.
  */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) && Number.isNaN(Number(value)) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function toCsv(records: readonly (readonly string[])[]): string {
