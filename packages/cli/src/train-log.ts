@@ -4,12 +4,21 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { EpochProgress } from '@ser/training';
 
 export const TRAIN_LOG_NAME = 'progress.jsonl';
 
-/** Where the stage sits in the run: a cross-validation fold, or the final model (corpus "all", fold 0). */
-export interface StagePosition {
+/** The events, as a reader gets them (`time` is stamped by the writer; readers tolerate lines without it). */
+export interface StartEvent {
+  type: 'start';
+  arch: string;
+  corpora: string[];
+  runs: number;
+  resumed?: boolean;
+  time?: string;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
   stage: string;
   corpus: string;
   run: number;
@@ -17,14 +26,44 @@ export interface StagePosition {
   fold: number;
   folds: number;
   foldName: string;
+  epoch: number;
+  epochs: number;
+  loss: number;
+  accuracy: number;
+  valUar?: number;
+  seconds: number;
+  etaSeconds: number;
+  time?: string;
 }
 
-export type TrainEvent =
-  | { type: 'start'; arch: string; corpora: string[]; runs: number; resumed: boolean }
-  | ({ type: 'epoch' } & StagePosition & EpochProgress)
-  | { type: 'fold'; corpus: string; run: number; fold: number; folds: number; foldName: string; uar: number; epochs: number }
-  | { type: 'done'; summary: Record<string, unknown> }
-  | { type: 'error'; message: string };
+export interface FoldEvent {
+  type: 'fold';
+  corpus: string;
+  run: number;
+  fold: number;
+  folds: number;
+  foldName: string;
+  uar: number;
+  epochs: number;
+  time?: string;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  summary?: Record<string, unknown>;
+  time?: string;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  time?: string;
+}
+
+export type TrainingEvent = StartEvent | EpochEvent | FoldEvent | DoneEvent | ErrorEvent;
+
+/** Removes `time` from each member of a union (Omit on the union itself would merge the members). */
+type WithoutTime<T> = T extends unknown ? Omit<T, 'time'> : never;
 
 export class TrainLog {
   readonly path: string;
@@ -35,7 +74,7 @@ export class TrainLog {
   }
 
   /** Appends one line; a whole line per write, so a reader never sees half an event except while it is written. */
-  write(event: TrainEvent): void {
+  write(event: WithoutTime<TrainingEvent>): void {
     appendFileSync(this.path, `${JSON.stringify({ ...event, time: new Date().toISOString() })}\n`);
   }
 }

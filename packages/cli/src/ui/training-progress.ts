@@ -6,61 +6,10 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { defaultCacheDir } from '../corpus-features.js';
-import { TRAIN_LOG_NAME } from '../train-log.js';
+import { TRAIN_LOG_NAME, type DoneEvent, type EpochEvent, type ErrorEvent, type FoldEvent, type StartEvent, type TrainingEvent } from '../train-log.js';
 
-export interface StartEvent {
-  type: 'start';
-  arch: string;
-  corpora: string[];
-  runs: number;
-  resumed?: boolean;
-  time?: string;
-}
+export type { DoneEvent, EpochEvent, ErrorEvent, FoldEvent, StartEvent, TrainingEvent };
 
-export interface EpochEvent {
-  type: 'epoch';
-  stage: string;
-  corpus: string;
-  run: number;
-  runs: number;
-  fold: number;
-  folds: number;
-  foldName: string;
-  epoch: number;
-  epochs: number;
-  loss: number;
-  accuracy: number;
-  valUar?: number;
-  seconds: number;
-  etaSeconds: number;
-  time?: string;
-}
-
-export interface FoldEvent {
-  type: 'fold';
-  corpus: string;
-  run: number;
-  fold: number;
-  folds: number;
-  foldName: string;
-  uar: number;
-  epochs: number;
-  time?: string;
-}
-
-export interface DoneEvent {
-  type: 'done';
-  summary?: Record<string, unknown>;
-  time?: string;
-}
-
-export interface ErrorEvent {
-  type: 'error';
-  message: string;
-  time?: string;
-}
-
-export type TrainingEvent = StartEvent | EpochEvent | FoldEvent | DoneEvent | ErrorEvent;
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
