@@ -37,6 +37,8 @@ interface CrossValidationFigure {
 }
 
 const f3 = (x: number) => x.toFixed(3);
+/** A spread under 0.001 keeps one significant digit instead of printing as 0.000. */
+const spread = (x: number) => (x > 0 && x < 0.0005 ? x.toFixed(4) : x.toFixed(3));
 
 export function renderModelSummary(m: ModelSummary): string {
   const c = m.card;
@@ -55,7 +57,7 @@ export function renderModelSummary(m: ModelSummary): string {
   rows.push(['trained', `TensorFlow.js ${c.backend} backend, ${c.createdAt.slice(0, 10)}`]);
   for (const k of c.training.corpora) rows.push(['data', `${k.name}: ${k.files} files, ${k.speakers} speakers (${k.licence})`]);
   const cv = Array.isArray(t.crossValidation) ? (t.crossValidation as CrossValidationFigure[]) : [];
-  for (const v of cv) rows.push(['UAR', `${v.corpus}, ${v.protocol}: ${f3(v.uar.mean)} ± ${f3(v.uar.std)} over ${v.runs} run${v.runs === 1 ? '' : 's'}`]);
+  for (const v of cv) rows.push(['UAR', `${v.corpus}, ${v.protocol}: ${f3(v.uar.mean)} ± ${spread(v.uar.std)} over ${v.runs} run${v.runs === 1 ? '' : 's'}`]);
   if (cv.length === 0) rows.push(['protocol', c.training.protocol]);
   rows.push(['about', c.description]);
   return `${m.dir}\n${rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`).join('\n')}\n`;
