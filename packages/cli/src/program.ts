@@ -332,6 +332,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
 /** Ink and React load only for the UI, so the plain commands start as fast as before. */
 async function openUi(path: string, o: { model?: string; engine: string; follow?: string | boolean }, io: Io): Promise<number> {
+  // Ink draws only the last frame when it believes it runs in CI (a CI variable in the environment, read when it is
+  // imported); on an interactive terminal that would be a blank screen until exit, so a terminal is not CI here.
+  if (process.stdout.isTTY && process.stdin.isTTY && process.env.CI !== undefined) process.env.CI = 'false';
   const { runUi } = await import('./ui/index.js');
   return runUi({
     startDir: path,

@@ -97,7 +97,8 @@ describe.skipIf(missing.length > 0)(`ser ui in tmux (${COLUMNS}x${ROWS})`, () =>
     mkdirSync(run, { recursive: true });
     writeFileSync(join(run, 'progress.jsonl'), trainingLog());
 
-    const env = [`NO_COLOR=1`, `SER_CACHE_DIR=${join(work, 'cache')}`, `PS1=${PROMPT} `, 'TERM=xterm-256color'];
+    // CI=true as CI machines set it: the UI must still draw on a terminal (Ink would otherwise wait for exit).
+    const env = [`NO_COLOR=1`, 'CI=true', `SER_CACHE_DIR=${join(work, 'cache')}`, `PS1=${PROMPT} `, 'TERM=xterm-256color'];
     tmux('new-session', '-d', '-s', 'ui', '-x', String(COLUMNS), '-y', String(ROWS), '-c', repo, 'env', ...env, 'bash', '--norc', '--noprofile');
     await waitForPane(atPrompt, 'the shell prompt');
 
