@@ -4,6 +4,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { EpochProgress } from '@ser/training';
 
 export const TRAIN_LOG_NAME = 'progress.jsonl';
 
@@ -17,7 +18,8 @@ export interface StartEvent {
   time?: string;
 }
 
-export interface EpochEvent {
+/** One epoch's progress as the training loop reports it, and where in the run it happened. */
+export interface EpochEvent extends EpochProgress {
   type: 'epoch';
   stage: string;
   corpus: string;
@@ -26,13 +28,6 @@ export interface EpochEvent {
   fold: number;
   folds: number;
   foldName: string;
-  epoch: number;
-  epochs: number;
-  loss: number;
-  accuracy: number;
-  valUar?: number;
-  seconds: number;
-  etaSeconds: number;
   time?: string;
 }
 
