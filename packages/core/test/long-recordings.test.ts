@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASSIC193_WHOLE_SECONDS, EmotionModel, FeatureError, FeatureExtractor, classic193InChunks } from '../src/index.js';
+import { VECTOR_WHOLE_SECONDS, EmotionModel, FeatureError, FeatureExtractor, vectorInChunks } from '../src/index.js';
 
 const defaultModel = join(import.meta.dirname, '..', '..', '..', 'models', 'default');
 const RATE = 16000;
@@ -26,9 +26,9 @@ describe('long recordings', () => {
 
   it('up to two minutes classic193 is the whole-signal vector; beyond, the length-weighted mean of equal chunks', () => {
     const short = speechLike(20);
-    expect(classic193InChunks(fx, short, RATE)).toEqual(fx.classic193(short, RATE));
-    const long = speechLike(CLASSIC193_WHOLE_SECONDS + 10); // 130 s: 3 chunks of 43.3 s
-    const v = classic193InChunks(fx, long, RATE);
+    expect(vectorInChunks(fx, 'classic193', short, RATE)).toEqual(fx.classic193(short, RATE));
+    const long = speechLike(VECTOR_WHOLE_SECONDS + 10); // 130 s: 3 chunks of 43.3 s
+    const v = vectorInChunks(fx, 'classic193', long, RATE);
     const third = Math.ceil(long.length / 3);
     const parts = [0, 1, 2].map((k) => long.subarray(k * third, Math.min(long.length, (k + 1) * third)));
     const expected = new Float64Array(193);

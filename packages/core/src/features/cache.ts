@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadAudio } from '../audio/load.js';
 import { AudioDecodeError, FeatureError } from '../errors.js';
 import type { FeatureExtractor } from './extractor.js';
+import { FUNCTIONALS_REVISION } from './functionals.js';
 import { PRESETS, type PresetName } from './presets.js';
 import type { Matrix } from './types.js';
 
@@ -81,6 +82,8 @@ export class FeatureCache {
       sampleRate: this.sampleRate,
       engine: this.#extractor.engineId,
       format: FORMAT_VERSION,
+      // The reduction after the engine (statistics, pitch) is TypeScript for every engine: its revision counts too.
+      ...(this.preset === 'functionals' ? { functionals: FUNCTIONALS_REVISION } : {}),
     };
     const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
     this.configDir = join(this.dir, `${this.preset}-${hash}`);
@@ -185,7 +188,7 @@ export class FeatureCache {
   }
 }
 
-/** classic193 comes back as a vector; store it as a 193 x 1 matrix so every preset shares one entry format. */
+/** Vector presets come back as a vector; store it as an n x 1 matrix so every preset shares one entry format. */
 function asMatrix(x: Float32Array | Matrix): Matrix {
   return x instanceof Float32Array ? { data: x, rows: x.length, cols: 1 } : x;
 }

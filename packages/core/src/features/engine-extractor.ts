@@ -4,7 +4,8 @@
  */
 import type { NativeEngine } from '@ser/native';
 import { FeatureError } from '../errors.js';
-import { CLASSIC193_BLOCKS, PRESETS, type PresetName } from './presets.js';
+import { assembleFunctionals } from './functionals.js';
+import { CLASSIC193_BLOCKS, PRESETS, type PresetName, type VectorPresetName } from './presets.js';
 import type { FeatureEngine, FeatureName, FeatureRequest, FeatureResult, Matrix } from './types.js';
 
 export interface AudioInput {
@@ -69,17 +70,25 @@ export class EngineFeatureExtractor {
     return assembleClassic193(this.#compute(samples, sampleRate, PRESETS.classic193.request(sampleRate)));
   }
 
+  /** Frame statistics of spectrum, pitch and energy (the `functionals` preset): FUNCTIONALS_LENGTH values. */
+  functionals(samples: Float32Array, sampleRate: number): Float32Array {
+    checkInput(samples, sampleRate);
+    return assembleFunctionals(this.#compute(samples, sampleRate, PRESETS.functionals.request(sampleRate)), sampleRate);
+  }
+
   /** Log-mel frames for CNNs: 128 x frames in dB, parameters from the `logmel` preset. */
   logmel(samples: Float32Array, sampleRate: number): Matrix {
     checkInput(samples, sampleRate);
     return this.#compute(samples, sampleRate, PRESETS.logmel.request(sampleRate)).logmel!;
   }
 
-  /** A preset by name: a vector for classic193, a matrix for logmel. */
-  extract(samples: Float32Array, sampleRate: number, preset: 'classic193'): Float32Array;
+  /** A preset by name: a vector for classic193 and functionals, a matrix for logmel. */
+  extract(samples: Float32Array, sampleRate: number, preset: VectorPresetName): Float32Array;
   extract(samples: Float32Array, sampleRate: number, preset: 'logmel'): Matrix;
+  extract(samples: Float32Array, sampleRate: number, preset: PresetName): Float32Array | Matrix;
   extract(samples: Float32Array, sampleRate: number, preset: PresetName): Float32Array | Matrix {
-    return preset === 'classic193' ? this.classic193(samples, sampleRate) : this.logmel(samples, sampleRate);
+    checkInput(samples, sampleRate);
+    return reducePreset(preset, this.#compute(samples, sampleRate, PRESETS[preset].request(sampleRate)), sampleRate);
   }
 
   /**
@@ -103,7 +112,6 @@ export class EngineFeatureExtractor {
    */
   async extractBatch(items: AudioInput[], preset: PresetName, onProgress?: (done: number, total: number) => void): Promise<(Float32Array | Matrix)[]> {
     items.forEach((it) => checkInput(it.samples, it.sampleRate));
-    const reduce = (r: FeatureResult) => (preset === 'classic193' ? assembleClassic193(r) : r.logmel!);
     const native = this.engine as Partial<NativeEngine>;
     if (native.computeBatch && items.length > 0) {
       const rate = items[0]!.sampleRate;
@@ -111,16 +119,25 @@ export class EngineFeatureExtractor {
       if (items.every((it) => it.sampleRate === rate)) {
         const results = await native.computeBatch(items, PRESETS[preset].request(rate));
         onProgress?.(items.length, items.length);
-        return results.map(reduce);
+        return results.map((r) => reducePreset(preset, r, rate));
       }
     }
     const out: (Float32Array | Matrix)[] = [];
     for (const it of items) {
-      out.push(reduce(this.#compute(it.samples, it.sampleRate, PRESETS[preset].request(it.sampleRate))));
+      out.push(reducePreset(preset, this.#compute(it.samples, it.sampleRate, PRESETS[preset].request(it.sampleRate)), it.sampleRate));
       onProgress?.(out.length, items.length);
       await new Promise((resolve) => setImmediate(resolve));
     }
     return out;
+  }
+}
+
+/** An engine's answer to a preset's request, reduced to what the preset promises. */
+function reducePreset(preset: PresetName, r: FeatureResult, sampleRate: number): Float32Array | Matrix {
+  switch (preset) {
+    case 'classic193': return assembleClassic193(r);
+    case 'functionals': return assembleFunctionals(r, sampleRate);
+    case 'logmel': return r.logmel!;
   }
 }
 

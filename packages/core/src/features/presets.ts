@@ -1,3 +1,4 @@
+import { FUNCTIONALS_DESCRIPTION, FUNCTIONALS_LENGTH, functionalsRequest } from './functionals.js';
 import { defaultRequest, type FeatureName, type FeatureRequest } from './types.js';
 
 /** A named recipe: which features, with which parameters, reduced how. */
@@ -5,11 +6,18 @@ export interface Preset {
   name: PresetName;
   description: string;
   features: FeatureName[];
+  /** Length of the utterance vector for vector presets; a log-mel preset gives a bands x frames matrix instead. */
+  vectorLength?: number;
   /** Full request for a sample rate (the mel fmax follows it). */
   request(sampleRate: number): FeatureRequest;
 }
 
-export type PresetName = 'classic193' | 'logmel';
+export type PresetName = 'classic193' | 'functionals' | 'logmel';
+
+/** Presets that reduce an utterance to one vector (the row models' input). */
+export type VectorPresetName = Exclude<PresetName, 'logmel'>;
+
+export const VECTOR_PRESETS: readonly VectorPresetName[] = ['classic193', 'functionals'];
 
 /** Order and sizes of the classic193 vector's blocks, as the popular SER recipes (and our fixtures) lay it out. */
 export const CLASSIC193_BLOCKS = [
@@ -25,7 +33,15 @@ export const PRESETS: Record<PresetName, Preset> = {
     name: 'classic193',
     description: 'mean over frames of MFCC 40 + chroma_stft 12 + mel 128 + spectral contrast 7 + tonnetz 6 (librosa defaults)',
     features: CLASSIC193_BLOCKS.map((b) => b.feature),
+    vectorLength: 193,
     request: (sr) => defaultRequest(sr, CLASSIC193_BLOCKS.map((b) => b.feature)),
+  },
+  functionals: {
+    name: 'functionals',
+    description: FUNCTIONALS_DESCRIPTION,
+    features: ['stft', 'mfcc', 'mel', 'contrast', 'chromaStft'],
+    vectorLength: FUNCTIONALS_LENGTH,
+    request: functionalsRequest,
   },
   logmel: {
     name: 'logmel',
@@ -43,4 +59,13 @@ export const PRESETS: Record<PresetName, Preset> = {
 
 export function isPresetName(x: string): x is PresetName {
   return x in PRESETS;
+}
+
+export function isVectorPreset(x: string): x is VectorPresetName {
+  return (VECTOR_PRESETS as readonly string[]).includes(x);
+}
+
+/** Values in a vector preset's utterance vector. */
+export function vectorLength(preset: VectorPresetName): number {
+  return PRESETS[preset].vectorLength!;
 }

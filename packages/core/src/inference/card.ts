@@ -4,14 +4,14 @@
  * the CLI and the dashboard; `model.onnx` beside it holds the weights.
  */
 import { SerError } from '../errors.js';
-import { isPresetName, type PresetName } from '../features/presets.js';
+import { PRESETS, isPresetName, type PresetName } from '../features/presets.js';
 import type { WindowSpec } from '../features/windows.js';
 
 export const MODEL_CARD_FORMAT = 'ser-model-card/1';
 
 /**
  * How inputs are standardised before the network:
- * - `feature`: per feature (classic193: each of the 193 values; log-mel: each mel band), statistics of the training set;
+ * - `feature`: per feature (a vector preset: each value; log-mel: each mel band), statistics of the training set;
  * - `utterance`: the whole log-mel matrix of one utterance to zero mean and unit variance (gain-invariant);
  * - `none`.
  */
@@ -70,7 +70,7 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
   if (c.format !== MODEL_CARD_FORMAT) bad(`format is ${JSON.stringify(c.format)}, expected "${MODEL_CARD_FORMAT}"`);
   if (!Array.isArray(c.labels) || c.labels.length < 2 || !c.labels.every((l) => typeof l === 'string')) bad('labels must list at least two emotion names');
   const input = c.input;
-  if (!input || !isPresetName(String(input.preset))) bad('input.preset must be "classic193" or "logmel"');
+  if (!input || !isPresetName(String(input.preset))) bad(`input.preset must be one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(', ')}`);
   if (!Number.isInteger(input!.sampleRate) || input!.sampleRate < 1000) bad('input.sampleRate must be an integer rate in Hz');
   if (!Array.isArray(input!.shape) || !input!.shape.every((d) => Number.isInteger(d) && d > 0)) bad('input.shape must list positive integers');
   if (input!.preset === 'logmel') {

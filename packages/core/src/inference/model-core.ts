@@ -7,7 +7,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { resample } from '../audio/resample.js';
 import { SerError } from '../errors.js';
 import { EngineFeatureExtractor } from '../features/engine-extractor.js';
-import { PRESETS } from '../features/presets.js';
+import { PRESETS, isVectorPreset, vectorLength, type VectorPresetName } from '../features/presets.js';
 import { TypeScriptEngine } from '../features/ts/engine.js';
 import type { Matrix } from '../features/types.js';
 import { cutWindows } from '../features/windows.js';
@@ -82,7 +82,7 @@ const DECODE_BATCH = 16;
  * windows (time-major NHWC, one channel; `[frames, nMels]` is accepted too, for models without a channel axis).
  */
 export function expectedInputShapes(card: ModelCard): number[][] {
-  if (card.input.preset === 'classic193') return [[193]];
+  if (isVectorPreset(card.input.preset)) return [[vectorLength(card.input.preset)]];
   const bands = PRESETS.logmel.request(card.input.sampleRate).mel.nMels;
   const frames = card.input.window!.frames;
   return [[frames, bands, 1], [frames, bands]];
@@ -103,7 +103,7 @@ export function checkCardInput(card: ModelCard, where: string): void {
   }
   const n = card.normalization;
   if (n.kind === 'feature') {
-    const features = card.input.preset === 'classic193' ? 193 : shapes[0]![1]!;
+    const features = isVectorPreset(card.input.preset) ? vectorLength(card.input.preset) : shapes[0]![1]!;
     if (n.mean.length !== features) {
       throw new ModelError(
         `${where}: normalization has ${n.mean.length} means, but the ${card.input.preset} features have ${features}; re-export the model`,
@@ -116,7 +116,7 @@ export function checkCardInput(card: ModelCard, where: string): void {
 }
 
 /**
- * Turns one utterance's features into the network's input: classic193 -> one example; log-mel -> utterance
+ * Turns one utterance's features into the network's input: a vector preset -> one example; log-mel -> utterance
  * normalisation on the whole matrix, then windows (cutWindows), then per-band feature normalisation on each window.
  * The features are not modified.
  */
@@ -140,8 +140,8 @@ export function* modelInputChunks(card: ModelCard, features: Float32Array | Matr
   const shape = card.input.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   const n = card.normalization;
-  if (card.input.preset === 'classic193') {
-    if (!(features instanceof Float32Array)) throw new ModelError('a classic193 model needs a feature vector, not a matrix');
+  if (isVectorPreset(card.input.preset)) {
+    if (!(features instanceof Float32Array)) throw new ModelError(`a ${card.input.preset} model needs a feature vector, not a matrix`);
     const v = Float32Array.from(features);
     if (n.kind === 'feature') normalizeFeatures(v, n);
     else if (n.kind === 'utterance') normalizeUtterance(v);
@@ -369,8 +369,8 @@ export class EmotionModelCore {
 
   #extract(samples: Float32Array): Float32Array | Matrix {
     const rate = this.#card.input.sampleRate;
-    if (this.#card.input.preset !== 'classic193') return this.extractor.logmel(samples, rate);
-    return classic193InChunks(this.extractor, samples, rate);
+    const preset = this.#card.input.preset;
+    return isVectorPreset(preset) ? vectorInChunks(this.extractor, preset, samples, rate) : this.extractor.logmel(samples, rate);
   }
 
   /**
@@ -420,26 +420,26 @@ export class EmotionModelCore {
 }
 
 
-/** classic193 is computed whole up to this length; longer recordings in equal chunks of at most CHUNK_SECONDS. */
-export const CLASSIC193_WHOLE_SECONDS = 120;
+/** Utterance vectors are computed whole up to this length; longer recordings in equal chunks of at most CHUNK_SECONDS. */
+export const VECTOR_WHOLE_SECONDS = 120;
 const CHUNK_SECONDS = 60;
 
 /**
- * The classic193 vector of a recording of any length. Up to two minutes it is the exact vector (librosa's, over the
- * whole signal); beyond, the features of equal chunks of at most 60 s, averaged weighted by length, so the memory a
- * request needs stays bounded (a whole hour at once would need gigabytes for HPSS and the CQT). The vector is a mean
- * over frames, so the chunked mean differs from the whole one only at chunk edges and in per-chunk tuning and dB
- * reference.
+ * The utterance vector (classic193, functionals) of a recording of any length. Up to two minutes it is the exact
+ * vector over the whole signal; beyond, the vectors of equal chunks of at most 60 s, averaged weighted by length, so
+ * the memory a request needs stays bounded (a whole hour at once would need gigabytes for HPSS and the CQT). For
+ * classic193, a mean over frames, the chunked mean differs from the whole one only at chunk edges and in per-chunk
+ * tuning and dB reference; for functionals, percentiles and spreads become averages of per-minute ones.
  */
-export function classic193InChunks(extractor: EngineFeatureExtractor, samples: Float32Array, rate: number): Float32Array {
-  if (samples.length <= CLASSIC193_WHOLE_SECONDS * rate) return extractor.classic193(samples, rate);
+export function vectorInChunks(extractor: EngineFeatureExtractor, preset: VectorPresetName, samples: Float32Array, rate: number): Float32Array {
+  if (samples.length <= VECTOR_WHOLE_SECONDS * rate) return extractor.extract(samples, rate, preset);
   const chunks = Math.ceil(samples.length / (CHUNK_SECONDS * rate));
   const size = Math.ceil(samples.length / chunks);
-  const sum = new Float64Array(193);
+  const sum = new Float64Array(vectorLength(preset));
   for (let start = 0; start < samples.length; start += size) {
     const part = samples.subarray(start, Math.min(samples.length, start + size));
-    const v = extractor.classic193(part, rate);
-    for (let i = 0; i < 193; i++) sum[i]! += v[i]! * part.length;
+    const v = extractor.extract(part, rate, preset);
+    for (let i = 0; i < sum.length; i++) sum[i]! += v[i]! * part.length;
   }
   return Float32Array.from(sum, (x) => x / samples.length);
 }
