@@ -70,7 +70,13 @@ export async function saveModelFolder(classifier: DeepClassifier, dir: string, o
       // The final model's learning curves, for the model page of the dashboard.
       history: info.training.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, ...(h.valUar === undefined ? {} : { valUar: h.valUar }) })),
       trainExamples: info.training.trainExamples,
-      seconds: info.training.seconds,
+      ...(info.members
+        ? {
+            // Ensembles: the figures above are member 1's; each member's own follow.
+            ensemble: info.members.map((m) => ({ seed: m.seed, epochs: m.epochs, bestEpoch: m.bestEpoch, ...(m.bestValUar === undefined ? {} : { validationUar: m.bestValUar }), validationSpeakers: m.validationSpeakers, seconds: m.seconds })),
+          }
+        : {}),
+      seconds: info.members ? info.members.reduce((a, m) => a + m.seconds, 0) : info.training.seconds,
       params: classifier.params,
       ...o.training,
     },

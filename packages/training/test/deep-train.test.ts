@@ -13,6 +13,7 @@ import {
   crossValidate,
   exportVerified,
   initTf,
+  memberSeed,
   predictClasses,
   readCheckpoint,
   specAugment,
@@ -118,6 +119,49 @@ describe('DeepClassifier on rows', () => {
     expect(epochs[info.training.bestEpoch - 1]!.valUar).toBe(best);
     for (const e of epochs) expect(e).toMatchObject({ epochs: 60, loss: expect.any(Number), accuracy: expect.any(Number), seconds: expect.any(Number), etaSeconds: expect.any(Number) });
     m.dispose();
+  });
+});
+
+describe('DeepClassifier ensembles', () => {
+  it('averages members trained with their own seeds and validation speakers, as one model that exports to ONNX', async () => {
+    const train = blobs(180, 6);
+    const test = blobs(30, 7);
+    const options = { epochs: 4, widths: [16], normalization: 'none' as const };
+    const ensemble = createDeepClassifier('dnn', 4, { ...options, ensemble: 3, preset: 'functionals' });
+    await ensemble.fit(train.x, train.y, { nClasses: 3, groups: train.speakers });
+    const info = ensemble.info();
+    expect(info.preset).toBe('functionals');
+    expect(info.members!.map((m) => m.seed)).toEqual([4, memberSeed(4, 1), memberSeed(4, 2)]);
+    expect(new Set(info.members!.map((m) => m.validationSpeakers.join())).size).toBeGreaterThan(1);
+    // Member m is exactly the network trained alone with memberSeed(4, m): the ensemble's output is their mean.
+    const mean = test.x.map(() => [0, 0, 0]);
+    for (let m = 0; m < 3; m++) {
+      const single = createDeepClassifier('dnn', memberSeed(4, m), options);
+      await single.fit(train.x, train.y, { nClasses: 3, groups: train.speakers });
+      (await single.predictProba(test.x)).forEach((p, i) => p.forEach((v, k) => (mean[i]![k]! += v / 3)));
+      single.dispose();
+    }
+    const proba = await ensemble.predictProba(test.x);
+    proba.forEach((p, i) => p.forEach((v, k) => expect(v).toBeCloseTo(mean[i]![k]!, 5)));
+    const model = ensemble.model;
+    expect(model.layers.filter((l) => l.getClassName() === 'Average')).toHaveLength(1);
+    const samples = tf.tensor2d(test.x.flatMap((r) => Array.from(r)), [test.x.length, 20]);
+    const { verification } = await exportVerified(model, samples);
+    expect(verification.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    samples.dispose();
+    ensemble.dispose();
+  }, 120_000);
+
+  it('an ensemble of one is the plain network', async () => {
+    const train = blobs(90, 8);
+    const run = async (options: { ensemble?: number }) => {
+      const m = createDeepClassifier('dnn', 2, { epochs: 3, widths: [16], ...options });
+      await m.fit(train.x, train.y, { nClasses: 3, groups: train.speakers });
+      const p = await m.predictProba(train.x.slice(0, 5));
+      m.dispose();
+      return p;
+    };
+    expect(await run({ ensemble: 1 })).toEqual(await run({}));
   });
 });
 

@@ -6,11 +6,11 @@
  * orientation; frames = length / bands): they normalise it, cut windows with cutWindows, train on windows labelled
  * with their utterance's emotion, and score an utterance by the mean of its windows' probabilities.
  */
-import { createRng, cutWindows, normalizeFeatures, normalizeUtterance, type Matrix, type Normalization, type PresetName, type WindowSpec } from '@ser/core';
+import { createRng, cutWindows, normalizeFeatures, normalizeUtterance, type Matrix, type Normalization, type PresetName, type VectorPresetName, type WindowSpec } from '@ser/core';
 import { TrainingError, argmax, type Classifier, type FitContext, type Rows } from '../classifier.js';
 import { StandardScaler } from '../scaler.js';
 import { initTf, tf } from '../tf-backend.js';
-import { architectureInput, buildArchitecture, type ArchitectureOptions, type DeepArchitecture } from './architectures.js';
+import { architectureInput, buildArchitecture, buildEnsemble, type ArchitectureOptions, type DeepArchitecture } from './architectures.js';
 import { trainModel, type TrainLoopOptions, type TrainResult } from './train.js';
 
 export interface ValidationOptions {
@@ -22,6 +22,8 @@ export interface ValidationOptions {
 
 export interface DeepClassifierOptions extends TrainLoopOptions, Pick<ArchitectureOptions, 'dropout' | 'widths' | 'convsPerBlock' | 'denseUnits'> {
   architecture: DeepArchitecture;
+  /** Row models: which utterance vector the rows are (recorded in the model card). Default classic193. */
+  preset?: VectorPresetName;
   /** Log-mel models: mel bands of the input matrices. Default 128. */
   bands?: number;
   /** Log-mel models: windows cut from each utterance. Default { frames: 128, hop: 64 } (1.28 s at a 10 ms hop). */
@@ -34,6 +36,17 @@ export interface DeepClassifierOptions extends TrainLoopOptions, Pick<Architectu
   normalization?: 'utterance' | 'feature' | 'none';
   /** Validation split carved from the training speakers only, or false for none (no early stopping). */
   validation?: ValidationOptions | false;
+  /**
+   * Networks trained with different seeds (initial weights, batches, and validation speakers), whose probabilities
+   * are averaged: one exported graph (buildEnsemble). Default 1. Averaging cancels much of the run-to-run variance
+   * a single network shows on a small corpus.
+   */
+  ensemble?: number;
+}
+
+/** Seed of ensemble member m (member 0 keeps the classifier's seed, so an ensemble of one is the plain network). */
+export function memberSeed(seed: number, m: number): number {
+  return seed + m * 7919;
 }
 
 /** The seed's recipe: 500 epochs, no validation split, no early stopping, the final weights. */
@@ -58,6 +71,8 @@ export interface DeepModelInfo {
   nClasses: number;
   backend: string;
   training: TrainResult & { validationSpeakers: string[]; trainExamples: number; validationUtterances: number };
+  /** Ensembles: each member's training (the first is `training`). */
+  members?: (TrainResult & { seed: number; validationSpeakers: string[] })[];
 }
 
 export class DeepClassifier implements Classifier {
@@ -136,10 +151,9 @@ export class DeepClassifier implements Classifier {
       }
       toExamples = (rows) => this.#windows(rows);
     }
-    const train = toExamples(trainIdx.map((i) => x[i]!));
-    const trainY = train.owner.map((o) => y[trainIdx[o]!]!);
-
-    const model = buildArchitecture(this.options.architecture, {
+    const members = this.options.ensemble ?? 1;
+    if (!Number.isInteger(members) || members < 1 || members > 32) throw new TrainingError(`${this.name}: ensemble must be an integer from 1 to 32, got ${members}`);
+    const archOptions: ArchitectureOptions = {
       inputShape,
       nClasses: context.nClasses,
       seed,
@@ -147,29 +161,60 @@ export class DeepClassifier implements Classifier {
       ...(this.options.widths === undefined ? {} : { widths: this.options.widths }),
       ...(this.options.convsPerBlock === undefined ? {} : { convsPerBlock: this.options.convsPerBlock }),
       ...(this.options.denseUnits === undefined ? {} : { denseUnits: this.options.denseUnits }),
-    });
-    this.#model = model;
-    const valRows = valIdx.map((i) => x[i]!);
-    const valY = valIdx.map((i) => y[i]!);
-    const validate =
-      valIdx.length > 0
-        ? (m: tf.LayersModel) => {
-            const proba = this.#predictWith(m, valRows);
-            return Promise.resolve(uar(valY, proba.map(argmax), context.nClasses));
-          }
-        : undefined;
-    const result = await trainModel(model, { x: train.examples, y: trainY, nClasses: context.nClasses, ...(validate ? { validate } : {}) }, { ...this.options, seed });
+    };
+    const nets: tf.LayersModel[] = [];
+    const trained: { result: TrainResult; seed: number; valSpeakers: string[]; trainExamples: number; valUtterances: number }[] = [];
+    try {
+      for (let m = 0; m < members; m++) {
+        const mSeed = memberSeed(seed, m);
+        // Member 0 uses the split the normalisation was fitted on; the others hold out other speakers.
+        const split = m === 0 ? { trainIdx, valIdx, valSpeakers } : carveValidation(x.length, y, context, this.options.validation ?? {}, mSeed);
+        const train = toExamples(split.trainIdx.map((i) => x[i]!));
+        const trainY = train.owner.map((o) => y[split.trainIdx[o]!]!);
+        const net = buildArchitecture(this.options.architecture, { ...archOptions, seed: mSeed });
+        nets.push(net);
+        const valRows = split.valIdx.map((i) => x[i]!);
+        const valY = split.valIdx.map((i) => y[i]!);
+        const validate =
+          split.valIdx.length > 0
+            ? (candidate: tf.LayersModel) => {
+                const proba = this.#predictWith(candidate, valRows);
+                return Promise.resolve(uar(valY, proba.map(argmax), context.nClasses));
+              }
+            : undefined;
+        const checkpointDir = this.options.checkpointDir && members > 1 ? `${this.options.checkpointDir}/member-${m + 1}` : this.options.checkpointDir;
+        const result = await trainModel(
+          net,
+          { x: train.examples, y: trainY, nClasses: context.nClasses, ...(validate ? { validate } : {}) },
+          { ...this.options, seed: mSeed, ...(checkpointDir ? { checkpointDir } : {}) },
+        );
+        trained.push({ result, seed: mSeed, valSpeakers: split.valSpeakers, trainExamples: train.examples.length, valUtterances: split.valIdx.length });
+      }
+      this.#model = members === 1 ? nets[0]! : buildEnsemble(this.options.architecture, archOptions, nets);
+    } finally {
+      // An ensemble copied its members' weights into its own graph; a failed fit keeps nothing.
+      if (members > 1 || !this.#model) for (const net of nets) net.dispose();
+    }
+    const first = trained[0]!;
     this.#info = {
       architecture: this.options.architecture,
-      preset: this.inputKind === 'rows' ? 'classic193' : 'logmel',
+      preset: this.inputKind === 'rows' ? (this.options.preset ?? 'classic193') : 'logmel',
       ...(this.inputKind === 'logmel' ? { window: this.window } : {}),
       normalization: this.#normalization,
       inputShape,
       nClasses: context.nClasses,
       backend,
-      training: { ...result, validationSpeakers: valSpeakers, trainExamples: train.examples.length, validationUtterances: valIdx.length },
+      training: { ...first.result, validationSpeakers: first.valSpeakers, trainExamples: first.trainExamples, validationUtterances: first.valUtterances },
+      ...(members > 1 ? { members: trained.map((t) => ({ ...t.result, seed: t.seed, validationSpeakers: t.valSpeakers })) } : {}),
     };
-    Object.assign(this.params, { backend, epochs: result.epochs, bestEpoch: result.bestEpoch, ...(result.bestValUar === undefined ? {} : { valUar: result.bestValUar }), validationSpeakers: valSpeakers });
+    const result = first.result;
+    Object.assign(this.params, {
+      backend,
+      epochs: members > 1 ? trained.map((t) => t.result.epochs) : result.epochs,
+      bestEpoch: members > 1 ? trained.map((t) => t.result.bestEpoch) : result.bestEpoch,
+      ...(result.bestValUar === undefined ? {} : { valUar: members > 1 ? trained.map((t) => t.result.bestValUar) : result.bestValUar }),
+      validationSpeakers: members > 1 ? trained.map((t) => t.valSpeakers) : first.valSpeakers,
+    });
   }
 
   predictProba(x: Rows): Promise<number[][]> {
