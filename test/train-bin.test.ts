@@ -103,6 +103,26 @@ describe.skipIf(!found)('ser train (binary) on three EMO-DB speakers', () => {
     });
   }, 600_000);
 
+  it('--preset functionals --ensemble 2 --mixup 0.2: one ONNX graph averaging two networks on the functionals vector', () => {
+    const out = join(work, 'ensemble');
+    const r = spawnSync(bin, ['train', corpus, ...common, '--preset', 'functionals', '--ensemble', '2', '--mixup', '0.2', '--no-cv', '--epochs', '6', '--out', out, '--work-dir', join(work, 'ensemble-work'), '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8'));
+    expect(card.input).toMatchObject({ preset: 'functionals', shape: [427] });
+    expect(card.training.ensemble).toHaveLength(2);
+    expect(card.training.params).toMatchObject({ ensemble: 2, mixup: 0.2, preset: 'functionals' });
+    expect(card.training.onnxParity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    const files = readdirSync(corpus).slice(0, 4).map((f) => join(corpus, f));
+    const p = spawnSync(bin, ['predict', '--json', '--model', out, ...files], { encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    const lines = p.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(files);
+    for (const l of lines) {
+      expect(card.labels).toContain(l.label);
+      expect(Object.values(l.scores as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+  }, 300_000);
+
   it('--no-cv without --out: a clear usage error', () => {
     const r = spawnSync(bin, ['train', corpus, ...common, '--no-cv'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

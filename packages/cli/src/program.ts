@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CORPUS_NAMES, PRESETS, PROTOCOL_NAMES, SerError, isProtocolName, type CorpusName, type EngineChoice, type PresetName, type ProtocolName } from '@ser/core';
+import { CORPUS_NAMES, PRESETS, PROTOCOL_NAMES, SerError, VECTOR_PRESETS, isProtocolName, type CorpusName, type EngineChoice, type PresetName, type ProtocolName, type VectorPresetName } from '@ser/core';
 import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture, type OnnxOpset } from '@ser/training';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
@@ -101,7 +101,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
   program
     .command('features')
-    .description('compute features of audio files: a preset (classic193, logmel) or single features, as JSON lines, CSV or .npy')
+    .description('compute features of audio files: a preset (classic193, functionals, logmel) or single features, as JSON lines, CSV or .npy')
     .argument('<inputs...>', 'audio files, folders (searched recursively) or quoted globs')
     .addOption(new Option('--preset <name>', 'feature preset').choices([...Object.keys(PRESETS)]).conflicts('feature'))
     .option('--feature <list>', `comma-separated, from ${Object.keys(FEATURE_NAMES).join(', ')} (librosa's parameters)`, listOption('--feature', (x) => x in FEATURE_NAMES))
@@ -220,6 +220,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .argument('<corpus-dir>', 'folder of a corpus (EMO-DB, RAVDESS, TESS, SAVEE, CREMA-D file names)')
     .addOption(new Option('--protocol <name>', 'loso | speaker-kfold | random (default: loso for EMO-DB, speaker-kfold for RAVDESS)').choices([...PROTOCOL_NAMES]))
     .addOption(new Option('--model <name>', 'classifier').choices([...CLASSICAL_MODELS]).default('svm'))
+    .addOption(new Option('--preset <name>', 'utterance features').choices([...VECTOR_PRESETS]).default('classic193'))
     .option('--k <n>', 'folds of speaker-kfold', intOption('--k'), 5)
     .option('--seed <n>', 'seed of the random split and the models', intOption('--seed'), 0)
     .option('--speaker-norm', 'standardise each speaker with its own statistics (needs several utterances per test speaker)')
@@ -227,11 +228,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
     .option('--json', 'print one JSON object (uar, accuracy, macroF1, labels, confusion, folds ...)')
-    .addHelpText('after', '\nExamples:\n  ser evaluate data/emodb --model svm\n  ser evaluate data/ravdess --protocol random --model rf --json')
-    .action(async (dir: string, o: { protocol?: string; model: string; k: number; seed: number; speakerNorm?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  ser evaluate data/emodb --model svm\n  ser evaluate data/emodb --model svm --preset functionals --speaker-norm\n  ser evaluate data/ravdess --protocol random --model rf --json')
+    .action(async (dir: string, o: { protocol?: string; model: string; preset: string; k: number; seed: number; speakerNorm?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
       await evaluateCommand(dir, {
         ...(o.protocol ? { protocol: o.protocol as ProtocolName } : {}),
         model: o.model as ClassicalModelName,
+        preset: o.preset as VectorPresetName,
         k: o.k,
         seed: o.seed,
         speakerNorm: Boolean(o.speakerNorm),
@@ -248,16 +250,21 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .argument('<corpus-dirs...>', 'one or more corpus folders')
     .option('--models <list>', `comma-separated, from ${CLASSICAL_MODELS.join(', ')} (classical) and ${DEEP_ARCHITECTURES.join(', ')} (deep, default settings of ser train)`, listOption('--models', (x) => isClassicalModelName(x) || isDeepArchitecture(x)), [...CLASSICAL_MODELS])
     .option('--protocols <list>', `comma-separated, from default, ${PROTOCOL_NAMES.join(', ')} ("default" = the corpus' speaker-independent protocol)`, listOption('--protocols', (x) => x === 'default' || isProtocolName(x)), ['default', 'random'])
+    .addOption(new Option('--preset <name>', 'utterance features of the classical models, dnn and cnn1d').choices([...VECTOR_PRESETS]).default('classic193'))
+    .option('--ensemble <n>', 'deep models: networks per model, averaged (as ser train --ensemble)', positiveOption('--ensemble'), 1)
+    .option('--mixup <alpha>', 'deep models: mixup Beta(alpha, alpha) (as ser train --mixup; default 0: off)', floatOption('--mixup'))
     .option('--out <dir>', 'report folder', 'ser-report')
     .option('--seed <n>', 'seed of the random split and the models', intOption('--seed'), 0)
     .option('--speaker-norm', 'add rows with per-speaker standardisation')
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
-    .addHelpText('after', '\nExamples:\n  ser compare data/emodb data/ravdess --out reports/classical\n  ser compare data/emodb --models svm,mlp,dnn,vgg2d --protocols default --out reports/deep')
-    .action(async (dirs: string[], o: { models: string[]; protocols: string[]; out: string; seed: number; speakerNorm?: boolean; engine: string; cacheDir?: string }) => {
+    .addHelpText('after', '\nExamples:\n  ser compare data/emodb data/ravdess --out reports/classical\n  ser compare data/emodb --models svm,mlp,dnn,vgg2d --protocols default --out reports/deep\n  ser compare data/emodb data/ravdess --models svm,dnn --preset functionals --speaker-norm')
+    .action(async (dirs: string[], o: { models: string[]; preset: string; ensemble: number; mixup?: number; protocols: string[]; out: string; seed: number; speakerNorm?: boolean; engine: string; cacheDir?: string }) => {
       await compareCommand(dirs, {
         models: o.models as (ClassicalModelName | DeepArchitecture)[],
         protocols: o.protocols as (ProtocolName | 'default')[],
+        preset: o.preset as VectorPresetName,
+        deep: { ensemble: o.ensemble, ...(o.mixup !== undefined ? { mixup: o.mixup } : {}) },
         out: o.out,
         seed: o.seed,
         speakerNorm: Boolean(o.speakerNorm),
@@ -271,6 +278,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .description('train a deep model: speaker-independent cross-validation over N seeds, then optionally the final model on all corpora')
     .argument('<corpus-dirs...>', 'one or more corpus folders (each is cross-validated on its own; --out trains on all of them)')
     .addOption(new Option('--arch <name>', 'architecture').choices([...DEEP_ARCHITECTURES]).default('vgg2d'))
+    .addOption(new Option('--preset <name>', 'utterance features of dnn and cnn1d').choices([...VECTOR_PRESETS]).default('classic193'))
     .addOption(new Option('--protocol <name>', 'loso | speaker-kfold | random (default: loso for EMO-DB, speaker-kfold for RAVDESS)').choices([...PROTOCOL_NAMES]))
     .option('--k <n>', 'folds of speaker-kfold', intOption('--k'), 5)
     .option('--runs <n>', 'seeds of the same configuration; reports mean ± std of UAR per fold', positiveOption('--runs'), 1)
@@ -280,6 +288,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .option('--batch-size <n>', 'examples per batch (default 32)', positiveOption('--batch-size'))
     .option('--lr <x>', "Adam's learning rate (default 1e-3)", floatOption('--lr'))
     .option('--augment <k>', 'augmented copies (noise, gain, shift, speed) of each training utterance', intOption('--augment'), 0)
+    .option('--mixup <alpha>', "mixup: train on convex blends of example pairs, weights ~ Beta(alpha, alpha) (default 0: off)", floatOption('--mixup'))
+    .option('--ensemble <n>', 'networks per model, trained with their own seeds and averaged (exported as one graph)', positiveOption('--ensemble'), 1)
     .option('--seed-recipe', "the seed project's configuration: 500 epochs, no validation split, no early stopping")
     .option('--no-cv', 'skip cross-validation (with --out: only train the final model)')
     .option('--out <dir>', 'train the final model on all corpora given and write model.onnx + card.json here')
@@ -289,8 +299,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
     .option('--json', 'print one JSON object: per corpus the runs, UAR per fold (mean ± std), and the final model')
-    .addHelpText('after', '\nExamples:\n  ser train data/emodb --arch vgg2d --runs 3\n  ser train data/emodb data/ravdess --arch resatt2d --out models/mine\n  ser train data/emodb --arch cnn1d --resume')
-    .action(async (dirs: string[], o: { arch: string; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  ser train data/emodb --arch vgg2d --runs 3\n  ser train data/emodb data/ravdess --arch resatt2d --out models/mine\n  ser train data/emodb --arch cnn1d --resume\n  ser train data/emodb data/ravdess --arch dnn --preset functionals --ensemble 5 --mixup 0.2')
+    .action(async (dirs: string[], o: { arch: string; preset: string; mixup?: number; ensemble: number; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
       if (!o.cv && !o.out) {
         io.err('error: --no-cv needs --out (otherwise nothing would be trained)\n');
         exitCode = 2;
@@ -298,6 +308,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }
       await trainCommand(dirs, {
         arch: o.arch as DeepArchitecture,
+        preset: o.preset as VectorPresetName,
+        ...(o.mixup !== undefined ? { mixup: o.mixup } : {}),
+        ensemble: o.ensemble,
         ...(o.protocol ? { protocol: o.protocol as ProtocolName } : {}),
         k: o.k,
         runs: o.runs,

@@ -65,17 +65,21 @@ describe.skipIf(!found)('ser evaluate and ser compare on three EMO-DB speakers',
     }
   }, 300_000);
 
-  it('compare puts deep models beside the classical ones, on the same folds', async () => {
+  it('compare puts deep models beside the classical ones, on the same folds and features', async () => {
     const out = join(work, 'report-deep');
     const c = capture();
-    expect(await run(['compare', corpus, '--models', 'svm,dnn', '--protocols', 'default', '--out', out, ...cache], c.io)).toBe(0);
+    const args = ['compare', corpus, '--models', 'svm,dnn', '--preset', 'functionals', '--ensemble', '2', '--mixup', '0.2', '--protocols', 'default', '--out', out, ...cache];
+    expect(await run(args, c.io)).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.results.map((r: { model: string }) => r.model)).toEqual(['svm', 'dnn']);
+    expect(report.preset).toBe('functionals');
+    expect(report.deep).toEqual({ ensemble: 2, mixup: 0.2 });
+    expect(report.results.map((r: { model: string; preset: string }) => `${r.model}/${r.preset}`)).toEqual(['svm/functionals', 'dnn/functionals']);
     const [svm, dnn] = report.results;
     expect(dnn.folds.map((f: { testSpeakers: string[] }) => f.testSpeakers)).toEqual(svm.folds.map((f: { testSpeakers: string[] }) => f.testSpeakers));
     expect(dnn.uar).toBeGreaterThan(0.25);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toMatch(/\| feed-forward network on classic193 \(Dense-BN-ReLU-Dropout blocks\) \| 0\.\d{3} \/ 0\.\d{3} \|/);
+    expect(md).toMatch(/^Features: functionals /m);
+    expect(md).toMatch(/\| feed-forward network on the utterance vector \(Dense-BN-ReLU-Dropout blocks\) \(ensemble of 2, mixup 0\.2\) \| 0\.\d{3} \/ 0\.\d{3} \|/);
   }, 300_000);
 
   it('bad arguments and missing folders fail with a clear message', async () => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FeatureExtractor, loadAudio } from '@ser/core';
+import { FUNCTIONALS_LENGTH, FeatureExtractor, functionalNames, loadAudio } from '@ser/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classic193Names } from '../src/commands/features.js';
 import { encodeNpy } from '../src/npy.js';
@@ -62,6 +62,18 @@ describe('ser features', () => {
     const logmel = fx.logmel(await samples(clips[0]!), 16000);
     expect(lines[0]!.split(',')).toHaveLength(2 + 128);
     expect(lines).toHaveLength(1 + logmel.cols);
+  });
+
+  it('functionals as CSV: one row per file under the statistics\' names', async () => {
+    const c = capture();
+    expect(await run(['features', '--format', 'csv', '--preset', 'functionals', clips[0]!], c.io)).toBe(0);
+    const [header, row] = c.out().trimEnd().split('\n');
+    expect(header!.split(',')).toEqual(['file', ...functionalNames()]);
+    expect(header).toContain('pitch_semitones_mean');
+    const values = row!.split(',').slice(1).map(Number);
+    expect(values).toHaveLength(FUNCTIONALS_LENGTH);
+    const expected = fx.functionals(await samples(clips[0]!), 16000);
+    values.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
   });
 
   it('CSV holds one table: two features are a usage error naming the alternatives', async () => {

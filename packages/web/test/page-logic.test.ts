@@ -133,7 +133,7 @@ describe('model figures', () => {
 
   it('groups the comparison by corpus and protocol, speaker-independent before the random split', () => {
     const chart = comparisonChart([model], report);
-    expect(chart.series.map((s) => s.name)).toEqual(['models/default (dnn)', 'SVM (RBF)', 'dnn (classic193)']);
+    expect(chart.series.map((s) => s.name)).toEqual(['models/default (dnn)', 'SVM (RBF)', 'dnn']);
     expect(chart.groups.map((g) => g.lines)).toEqual([
       ['emodb', 'leave-one-speaker-out', 'speaker-independent'],
       ['emodb', 'random 80/20, stratified', 'speaker-dependent'],

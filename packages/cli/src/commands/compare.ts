@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultProtocol, type EngineChoice, type ProtocolName } from '@ser/core';
+import { defaultProtocol, type EngineChoice, type PresetName, type ProtocolName, type VectorPresetName } from '@ser/core';
 import {
   ARCHITECTURE_DESCRIPTIONS,
   MODEL_DESCRIPTIONS,
@@ -23,6 +23,10 @@ import { evaluationJson } from './evaluate.js';
 export interface CompareOptions {
   /** Classical models and deep architectures (the latter with `ser train`'s default settings). */
   models: (ClassicalModelName | DeepArchitecture)[];
+  /** Utterance features of the classical models and the row architectures. Default classic193. */
+  preset?: VectorPresetName;
+  /** Settings of the deep models beyond ser train's defaults. */
+  deep?: { ensemble?: number; mixup?: number };
   /** Protocols to run; 'default' means each corpus' own speaker-independent protocol. */
   protocols: (ProtocolName | 'default')[];
   out: string;
@@ -35,6 +39,7 @@ export interface CompareOptions {
 
 interface Row {
   corpus: string;
+  preset: PresetName;
   result: EvaluationResult;
   svg: string;
 }
@@ -51,15 +56,16 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
   const engines = new Set<string>();
   const failures: { path: string; error: string }[] = [];
   const usesLogmel = opts.models.some((m) => !isClassicalModelName(m) && architectureInput(m) === 'logmel');
+  const vectorPreset = opts.preset ?? 'classic193';
   for (const dir of dirs) {
-    const load = (preset: 'classic193' | 'logmel') =>
+    const load = (preset: PresetName) =>
       corpusFeatures(dir, {
         preset,
         engine: opts.engine,
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
         ...(opts.quiet ? { quiet: true } : {}),
       });
-    const features = await load('classic193');
+    const features = await load(vectorPreset);
     const logmel: CorpusFeatures | undefined = usesLogmel ? await load('logmel') : undefined;
     engines.add(features.engine);
     failures.push(...features.failures.map((f) => ({ path: f.path, error: f.error.reason })));
@@ -69,7 +75,7 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
     if (opts.speakerNorm) runs.push(...protocols.filter((p) => p !== 'random').map((protocol) => ({ protocol, speakerNorm: true })));
     for (const model of opts.models) {
       const onLogmel = !isClassicalModelName(model) && architectureInput(model) === 'logmel';
-      // Per-speaker standardisation is defined on classic193 rows; log-mel models normalise each utterance themselves.
+      // Per-speaker standardisation is defined on utterance vectors; log-mel models normalise each utterance themselves.
       for (const run of runs.filter((r) => !(onLogmel && r.speakerNorm))) {
         const data: LabelledRows = onLogmel
           ? { x: [], speakers: logmel!.data.speakers, emotions: logmel!.data.emotions, matrices: logmel!.data.matrices ?? [] }
@@ -77,27 +83,28 @@ export async function compareCommand(dirs: string[], opts: CompareOptions, io: I
         const bar = opts.quiet ? undefined : progressBar(`${corpus} ${model} ${run.protocol}${run.speakerNorm ? ' +spk-norm' : ''}`);
         const result = await crossValidate(data, {
           ...run,
-          model: isClassicalModelName(model) ? model : (s: number) => createDeepClassifier(model, s),
+          model: isClassicalModelName(model) ? model : (s: number) => createDeepClassifier(model, s, { ...opts.deep, ...(onLogmel ? {} : { preset: vectorPreset }) }),
           seed: opts.seed,
           onFold: (d, t, n) => bar?.update(d, t, n),
         });
         bar?.done(`UAR ${pct(result.summary.pooled.uar)}`);
         const svg = `confusion-${corpus}-${model}-${run.protocol}${run.speakerNorm ? '-spknorm' : ''}.svg`;
         await writeAtomic(join(opts.out, svg), confusionSvg(result.summary.pooled.confusion, `${corpus}, ${model}, ${result.protocolLabel}: UAR ${pct(result.summary.pooled.uar)}`));
-        rows.push({ corpus, result, svg });
+        rows.push({ corpus, result, svg, preset: onLogmel ? 'logmel' : vectorPreset });
       }
     }
   }
   const report = {
     created: new Date().toISOString(),
     seed: opts.seed,
-    preset: usesLogmel ? 'classic193, logmel' : 'classic193',
+    preset: usesLogmel ? `${vectorPreset}, logmel` : vectorPreset,
+    ...(opts.deep ? { deep: opts.deep } : {}),
     engines: [...engines],
-    results: rows.map((r) => ({ ...evaluationJson(r.corpus, [...engines].join(', '), r.result), confusionSvg: r.svg })),
+    results: rows.map((r) => ({ ...evaluationJson(r.corpus, [...engines].join(', '), r.result, r.preset), confusionSvg: r.svg })),
     failures,
   };
   await writeAtomic(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeAtomic(join(opts.out, 'report.md'), reportMarkdown(rows, opts, [...engines], usesLogmel));
+  await writeAtomic(join(opts.out, 'report.md'), reportMarkdown(rows, { seed: opts.seed, preset: vectorPreset, ...(opts.deep ? { deep: opts.deep } : {}) }, [...engines], usesLogmel));
   if (!opts.quiet) for (const r of rows) io.err(`${describeEvaluation(r.corpus, r.result)}\n`);
   io.out(`report written to ${join(opts.out, 'report.md')} (and report.json, ${rows.length} confusion matrices as SVG)\n`);
 }
@@ -106,9 +113,15 @@ function runKey(r: EvaluationResult): string {
   return `${r.protocol}${r.speakerNorm ? '+norm' : ''}`;
 }
 
-export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, engines: string[], usesLogmel = false): string {
+/** How the deep models differ from ser train's defaults, for their row names: " (ensemble of 5, mixup 0.2)". */
+function deepSettings(deep: CompareOptions['deep']): string {
+  const parts = [...((deep?.ensemble ?? 1) > 1 ? [`ensemble of ${deep!.ensemble}`] : []), ...(deep?.mixup ? [`mixup ${deep.mixup}`] : [])];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed' | 'preset' | 'deep'>, engines: string[], usesLogmel = false): string {
   const out: string[] = ['# ser compare report', ''];
-  out.push(`Features: classic193${usesLogmel ? ' (log-mel windows for vgg2d and resatt2d)' : ''} (${engines.join(', ')} engine). Seed ${opts.seed}. Figures are pooled over folds: UAR / accuracy.`);
+  out.push(`Features: ${opts.preset ?? 'classic193'}${usesLogmel ? ' (log-mel windows for vgg2d and resatt2d)' : ''} (${engines.join(', ')} engine). Seed ${opts.seed}. Figures are pooled over folds: UAR / accuracy.`);
   out.push('Speaker-independent protocols never put a speaker in both train and test; the random split does, and its');
   out.push('figures overstate what a new voice would get. The gap column shows by how much (UAR points).', '');
   for (const corpus of [...new Set(rows.map((r) => r.corpus))]) {
@@ -131,7 +144,7 @@ export function reportMarkdown(rows: Row[], opts: Pick<CompareOptions, 'seed'>, 
         const rnd = mine.find((x) => x.result.model === model && runKey(x.result) === 'random')!;
         gap = ` | ${((rnd.result.summary.pooled.uar - si.result.summary.pooled.uar) * 100).toFixed(1)} |`;
       }
-      const name = isClassicalModelName(model) ? MODEL_DESCRIPTIONS[model] : (ARCHITECTURE_DESCRIPTIONS[model as DeepArchitecture] ?? model);
+      const name = isClassicalModelName(model) ? MODEL_DESCRIPTIONS[model] : `${ARCHITECTURE_DESCRIPTIONS[model as DeepArchitecture] ?? model}${deepSettings(opts.deep)}`;
       out.push(`| ${name} | ${cells.join(' | ')}${hasGap ? gap : ' |'}`);
     }
     out.push('', 'Confusion matrices (pooled over folds):', '');

@@ -1,4 +1,4 @@
-import { defaultProtocol, type CorpusName, type EngineChoice, type ProtocolName } from '@ser/core';
+import { defaultProtocol, type CorpusName, type EngineChoice, type PresetName, type ProtocolName, type VectorPresetName } from '@ser/core';
 import { crossValidate, type ClassicalModelName, type EvaluationResult } from '@ser/training';
 import { corpusFeatures } from '../corpus-features.js';
 import type { Io } from '../io.js';
@@ -8,6 +8,8 @@ import { confusionTable, describeEvaluation } from '../report/format.js';
 export interface EvaluateOptions {
   protocol?: ProtocolName;
   model: ClassicalModelName;
+  /** Utterance features. Default classic193. */
+  preset?: VectorPresetName;
   seed: number;
   k?: number;
   speakerNorm: boolean;
@@ -19,11 +21,12 @@ export interface EvaluateOptions {
 }
 
 /** The machine-readable form of one evaluation (`--json`, and each row of report.json). */
-export function evaluationJson(corpus: string, engine: string, r: EvaluationResult) {
+export function evaluationJson(corpus: string, engine: string, r: EvaluationResult, preset: PresetName) {
   const p = r.summary.pooled;
   return {
     corpus,
     engine,
+    preset,
     model: r.model,
     protocol: r.protocol,
     protocolLabel: r.protocolLabel,
@@ -53,8 +56,9 @@ export function evaluationJson(corpus: string, engine: string, r: EvaluationResu
 }
 
 export async function evaluateCommand(dir: string, opts: EvaluateOptions, io: Io): Promise<void> {
+  const preset = opts.preset ?? 'classic193';
   const features = await corpusFeatures(dir, {
-    preset: 'classic193',
+    preset,
     engine: opts.engine,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.corpus ? { corpus: opts.corpus } : {}),
@@ -74,7 +78,7 @@ export async function evaluateCommand(dir: string, opts: EvaluateOptions, io: Io
   bar?.done();
   if (opts.json) {
     const failures = features.failures.map((f) => ({ path: f.path, error: f.error.reason }));
-    io.out(`${JSON.stringify({ ...evaluationJson(features.corpus.name, features.engine, result), failures })}\n`);
+    io.out(`${JSON.stringify({ ...evaluationJson(features.corpus.name, features.engine, result, preset), failures })}\n`);
     return;
   }
   io.out(`${describeEvaluation(features.corpus.name, result)}\n${confusionTable(result)}\n`);

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { CLASSIC193_BLOCKS, FeatureExtractor, SerError, loadAudio, type EngineChoice, type FeatureName, type Matrix, type PresetName } from '@ser/core';
+import { CLASSIC193_BLOCKS, FeatureExtractor, SerError, functionalNames, loadAudio, type EngineChoice, type FeatureName, type Matrix, type PresetName } from '@ser/core';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { encodeNpy } from '../npy.js';
@@ -109,7 +109,7 @@ function compute(extractor: FeatureExtractor, samples: Float32Array, opts: Featu
     return opts.features.map((f) => ({ name: f, value: f === 'logmel' ? r! : result[FEATURE_NAMES[f]!]! }));
   }
   const preset = opts.preset ?? 'classic193';
-  return [{ name: preset, value: preset === 'classic193' ? extractor.classic193(samples, rate) : extractor.logmel(samples, rate) }];
+  return [{ name: preset, value: extractor.extract(samples, rate, preset) }];
 }
 
 function toJson(v: Float32Array | Matrix): unknown {
@@ -121,7 +121,10 @@ function toJson(v: Float32Array | Matrix): unknown {
 
 /** A vector is one row per file; a matrix (bins x frames) is one row per frame, like librosa's `.T`. */
 function csvHeader(a: Arrays[number]): string[] {
-  if (a.value instanceof Float32Array) return ['file', ...(a.name === 'classic193' ? classic193Names() : Array.from(a.value, (_, i) => `${a.name}_${i + 1}`))];
+  if (a.value instanceof Float32Array) {
+    const named = a.name === 'classic193' ? classic193Names() : a.name === 'functionals' ? functionalNames() : undefined;
+    return ['file', ...(named ?? Array.from(a.value, (_, i) => `${a.name}_${i + 1}`))];
+  }
   return ['file', 'frame', ...Array.from({ length: a.value.rows }, (_, i) => `${a.name}_${i + 1}`)];
 }
 

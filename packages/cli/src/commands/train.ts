@@ -17,7 +17,9 @@ import {
   type CorpusUse,
   type EngineChoice,
   type Matrix,
+  type PresetName,
   type ProtocolName,
+  type VectorPresetName,
 } from '@ser/core';
 import {
   architectureInput,
@@ -41,6 +43,12 @@ import { TrainLog } from '../train-log.js';
 
 export interface TrainOptions {
   arch: DeepArchitecture;
+  /** Utterance vector of the row architectures (dnn, cnn1d). Default classic193. */
+  preset?: VectorPresetName;
+  /** Mixup's Beta(alpha, alpha) parameter; 0 (default) turns it off. */
+  mixup?: number;
+  /** Networks per model, averaged (DeepClassifierOptions.ensemble). Default 1. */
+  ensemble?: number;
   protocol?: ProtocolName;
   k?: number;
   runs: number;
@@ -98,7 +106,7 @@ export async function trainCommand(dirs: string[], opts: TrainOptions, io: Io): 
     if (!opts.quiet) io.err(t);
   };
   note(`TensorFlow.js backend: ${backend}\n`);
-  const preset = architectureInput(opts.arch) === 'logmel' ? 'logmel' : 'classic193';
+  const preset: PresetName = architectureInput(opts.arch) === 'logmel' ? 'logmel' : (opts.preset ?? 'classic193');
   const workDir = opts.workDir ?? join(opts.cacheDir ?? defaultCacheDir(), 'train', `${opts.arch}-s${opts.seed}`);
   if (!opts.resume) await rm(workDir, { recursive: true, force: true });
   const log = new TrainLog(workDir);
@@ -114,7 +122,7 @@ export async function trainCommand(dirs: string[], opts: TrainOptions, io: Io): 
 
 interface TrainContext {
   backend: string;
-  preset: 'logmel' | 'classic193';
+  preset: PresetName;
   workDir: string;
   log: TrainLog;
   note: (t: string) => void;
@@ -133,7 +141,7 @@ async function trainAll(dirs: string[], opts: TrainOptions, io: Io, ctx: TrainCo
       ...(opts.quiet ? { quiet: true } : {}),
     });
     for (const f of features.failures) io.err(`warning: skipped ${f.error.message}\n`);
-    corpora.push({ features, data: await withAugmentation(asModelInput(features.data, preset), features, opts, note) });
+    corpora.push({ features, data: await withAugmentation(asModelInput(features.data, preset), features, preset, opts, note) });
   }
 
   const results: CorpusTraining[] = [];
@@ -151,20 +159,19 @@ async function trainAll(dirs: string[], opts: TrainOptions, io: Io, ctx: TrainCo
   else if (final) io.out(`model written to ${String(final.dir)}: ${String(final.bytes)} bytes, ONNX parity ${String(final.maxAbsDiff)} on ${String(final.examples)} inputs\n`);
 }
 
-/** Log-mel models get one matrix per utterance (bands x frames), classic193 models the vectors. */
-function asModelInput(data: LabelledRows, preset: 'logmel' | 'classic193'): LabelledRows {
-  return preset === 'classic193' ? data : { x: [], speakers: data.speakers, emotions: data.emotions, matrices: data.matrices ?? [] };
+/** Log-mel models get one matrix per utterance (bands x frames), row models the vectors. */
+function asModelInput(data: LabelledRows, preset: PresetName): LabelledRows {
+  return preset !== 'logmel' ? data : { x: [], speakers: data.speakers, emotions: data.emotions, matrices: data.matrices ?? [] };
 }
 
-async function withAugmentation(data: LabelledRows, features: CorpusFeatures, opts: TrainOptions, note: (t: string) => void): Promise<LabelledRows> {
+async function withAugmentation(data: LabelledRows, features: CorpusFeatures, preset: PresetName, opts: TrainOptions, note: (t: string) => void): Promise<LabelledRows> {
   if (opts.augment <= 0) return data;
   const extractor = new FeatureExtractor({ engine: opts.engine });
-  const preset = data.matrices ? 'logmel' : 'classic193';
   const started = performance.now();
   const copies = await augmentDataset<Float32Array | Matrix>(
     features.paths.length,
     async (i) => (await loadAudio(features.paths[i]!, { sampleRate: 16000 })).samples,
-    (samples) => (preset === 'logmel' ? extractor.logmel(samples, 16000) : extractor.classic193(samples, 16000)),
+    (samples) => extractor.extract(samples, 16000, preset),
     { copies: opts.augment, seed: opts.seed, sampleRate: 16000 },
   );
   note(`augmentation: ${copies.features.length} copies of ${features.paths.length} utterances in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -183,6 +190,9 @@ function classifierOptions(opts: TrainOptions): Partial<DeepClassifierOptions> {
     ...(opts.patience !== undefined ? { earlyStopping: { patience: opts.patience } } : {}),
     ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
     ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+    ...(opts.mixup !== undefined ? { mixup: opts.mixup } : {}),
+    ...(opts.ensemble !== undefined && opts.ensemble > 1 ? { ensemble: opts.ensemble } : {}),
+    ...(architectureInput(opts.arch) === 'rows' ? { preset: opts.preset ?? 'classic193' } : {}),
   };
 }
 
@@ -342,7 +352,7 @@ async function trainFinal(
     }));
     const saved = await saveModelFolder(clf, opts.out!, {
       name: `${opts.arch}-${corpora.map((c) => c.features.corpus.name).join('+')}`,
-      description: `${opts.arch} on ${preset(logmel)} trained on ${corporaUse.map((c) => c.name).join(' and ')} (${labels.length} emotions); figures are speaker-independent cross-validation`,
+      description: `${opts.arch} on ${logmel ? 'log-mel windows' : `${opts.preset ?? 'classic193'} vectors`} trained on ${corporaUse.map((c) => c.name).join(' and ')} (${labels.length} emotions); figures are speaker-independent cross-validation`,
       labels,
       sampleRate: 16000,
       corpora: corporaUse,
@@ -361,8 +371,4 @@ async function trainFinal(
   } finally {
     clf.dispose();
   }
-}
-
-function preset(logmel: boolean): string {
-  return logmel ? 'log-mel windows' : 'classic193 vectors';
 }

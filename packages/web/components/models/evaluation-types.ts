@@ -85,8 +85,8 @@ export const MODEL_NAMES: Record<string, string> = {
   rf: 'random forest',
   svm: 'SVM (RBF)',
   mlp: 'MLP',
-  dnn: 'dnn (classic193)',
-  cnn1d: 'cnn1d (classic193)',
+  dnn: 'dnn',
+  cnn1d: 'cnn1d',
   vgg2d: 'vgg2d (log-mel)',
   resatt2d: 'resatt2d (log-mel)',
 };

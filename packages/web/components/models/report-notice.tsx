@@ -7,7 +7,7 @@ export function ReportNotice({ lookup }: { lookup: ReportLookup }) {
   if (lookup.kind === 'found') {
     return (
       <p className="muted">
-        From <code>{lookup.path}</code> ({lookup.report.results.length} runs, {formatDate(lookup.report.created)}, seed {lookup.report.seed}).
+        From <code>{lookup.path}</code> ({lookup.report.results.length} runs on {lookup.report.preset || 'classic193'} features, {formatDate(lookup.report.created)}, seed {lookup.report.seed}).
       </p>
     );
   }
