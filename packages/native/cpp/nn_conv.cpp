@@ -104,69 +104,156 @@ void forEach(std::size_t items, std::size_t threads, const std::function<void(st
 }
 
 // One input channel (the first layer on a spectrogram): direct loops beat im2col + GEMM with K = fh * fw, whose
-// micro-tiles would be mostly stores. Output pixels [p0, p0 + n) of image b; each tap adds x * w[tap][:] (vectorised
-// over the output channels).
+// micro-tiles would be mostly stores. Six output pixels at a time, like the GEMM's micro-kernel: their receptive
+// fields are gathered, then each tap adds x * w[tap][:] to six pixels' accumulators, independent chains of FMAs.
+constexpr std::size_t kPix = 6;
+
+/** xv[t * kPix + q] = x at tap t of output pixel p + q of the image xb (0 outside the input and for q >= count). */
+void gatherPixels(const ConvShape& s, const float* xb, std::size_t p, std::size_t count, float* xv) {
+  const std::size_t oh = p / s.outWidth;
+  const std::size_t ow = p % s.outWidth;
+  const long top = static_cast<long>(oh * s.strideHeight) - static_cast<long>(s.padTop);
+  const long bottom = top + static_cast<long>((s.filterHeight - 1) * s.dilationHeight);
+  const long left = static_cast<long>(ow * s.strideWidth) - static_cast<long>(s.padLeft);
+  const long right = left + static_cast<long>((kPix - 1) * s.strideWidth + (s.filterWidth - 1) * s.dilationWidth);
+  if (count == kPix && ow + kPix <= s.outWidth && top >= 0 && bottom < static_cast<long>(s.inHeight) && left >= 0 &&
+      right < static_cast<long>(s.inWidth)) {
+    // Six pixels of one row with every tap inside the input (nearly all of them): no bounds checks.
+    for (std::size_t kh = 0, t = 0; kh < s.filterHeight; ++kh) {
+      const float* row = xb + (static_cast<std::size_t>(top) + kh * s.dilationHeight) * s.inWidth + left;
+      for (std::size_t kw = 0; kw < s.filterWidth; ++kw, ++t) {
+        for (std::size_t q = 0; q < kPix; ++q) xv[t * kPix + q] = row[kw * s.dilationWidth + q * s.strideWidth];
+      }
+    }
+    return;
+  }
+  for (std::size_t q = 0; q < kPix; ++q) {
+    const std::size_t oh = (p + q) / s.outWidth;
+    const std::size_t ow = (p + q) % s.outWidth;
+    for (std::size_t kh = 0, t = 0; kh < s.filterHeight; ++kh) {
+      const long ih = static_cast<long>(oh * s.strideHeight + kh * s.dilationHeight) - static_cast<long>(s.padTop);
+      const bool rowIn = q < count && ih >= 0 && ih < static_cast<long>(s.inHeight);
+      for (std::size_t kw = 0; kw < s.filterWidth; ++kw, ++t) {
+        const long iw = static_cast<long>(ow * s.strideWidth + kw * s.dilationWidth) - static_cast<long>(s.padLeft);
+        xv[t * kPix + q] = rowIn && iw >= 0 && iw < static_cast<long>(s.inWidth)
+                               ? xb[static_cast<std::size_t>(ih) * s.inWidth + static_cast<std::size_t>(iw)]
+                               : 0.0f;
+      }
+    }
+  }
+}
+
+/** y[q * ld + (0, 8 NV)] = sum over taps t of xv[t * kPix + q] * w[t * ld + (0, 8 NV)] for the first count pixels. */
+template <std::size_t NV>
+__attribute__((always_inline)) inline void pixelsDot(const float* xv, std::size_t taps, const float* w, std::size_t ld,
+                                                     std::size_t count, float* y) {
+  v8 acc[kPix][NV];
+#pragma GCC unroll 8
+  for (std::size_t q = 0; q < kPix; ++q) {
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) acc[q][k] = v8{};
+  }
+  for (std::size_t t = 0; t < taps; ++t) {
+    v8 wt[NV];
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) wt[k] = load<v8>(w + t * ld + 8 * k);
+#pragma GCC unroll 8
+    for (std::size_t q = 0; q < kPix; ++q) {
+      const float v = xv[t * kPix + q];
+#pragma GCC unroll 4
+      for (std::size_t k = 0; k < NV; ++k) acc[q][k] += v * wt[k];
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t q = 0; q < kPix; ++q) {
+    if (q < count) {
+#pragma GCC unroll 4
+      for (std::size_t k = 0; k < NV; ++k) store(y + q * ld + 8 * k, acc[q][k]);
+    }
+  }
+}
+
+/** Output pixels [p0, p0 + n) of image b into y. */
 SER_HOT void conv1Forward(const ConvShape& s, const float* x, const float* w, std::size_t b, std::size_t p0,
                           std::size_t n, float* y) {
   const std::size_t cout = s.outChannels;
   const std::size_t taps = s.filterHeight * s.filterWidth;
   const float* xb = x + b * s.inHeight * s.inWidth;
   thread_local std::vector<float> xv;
-  if (xv.size() < taps) xv.resize(taps);
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t p = p0 + r;
-    const std::size_t oh = p / s.outWidth;
-    const std::size_t ow = p % s.outWidth;
-    // The pixel's receptive field (zeros outside the input), then y = sum over taps of x_t * w[t][:] in registers.
-    for (std::size_t kh = 0, t = 0; kh < s.filterHeight; ++kh) {
-      const long ih = static_cast<long>(oh * s.strideHeight + kh * s.dilationHeight) - static_cast<long>(s.padTop);
-      const bool rowIn = ih >= 0 && ih < static_cast<long>(s.inHeight);
-      for (std::size_t kw = 0; kw < s.filterWidth; ++kw, ++t) {
-        const long iw = static_cast<long>(ow * s.strideWidth + kw * s.dilationWidth) - static_cast<long>(s.padLeft);
-        xv[t] = rowIn && iw >= 0 && iw < static_cast<long>(s.inWidth)
-                    ? xb[static_cast<std::size_t>(ih) * s.inWidth + static_cast<std::size_t>(iw)]
-                    : 0.0f;
-      }
-    }
+  if (xv.size() < taps * kPix) xv.resize(taps * kPix);
+  for (std::size_t r = 0; r < n; r += kPix) {
+    const std::size_t count = std::min(kPix, n - r);
+    gatherPixels(s, xb, p0 + r, count, xv.data());
     float* yr = y + r * cout;
-    std::size_t c0 = 0;
-    for (; c0 + 16 <= cout; c0 += 16) {
-      float acc[16] = {};
-      for (std::size_t t = 0; t < taps; ++t) {
-        const float v = xv[t];
-        const float* wt = w + t * cout + c0;
-        for (std::size_t c = 0; c < 16; ++c) acc[c] += v * wt[c];
+    std::size_t c = 0;
+    for (; c + 16 <= cout; c += 16) pixelsDot<2>(xv.data(), taps, w + c, cout, count, yr + c);
+    for (; c + 8 <= cout; c += 8) pixelsDot<1>(xv.data(), taps, w + c, cout, count, yr + c);
+    for (; c < cout; ++c) {
+      for (std::size_t q = 0; q < count; ++q) {
+        float acc = 0.0f;
+        for (std::size_t t = 0; t < taps; ++t) acc += xv[t * kPix + q] * w[t * cout + c];
+        yr[q * cout + c] = acc;
       }
-      for (std::size_t c = 0; c < 16; ++c) yr[c0 + c] = acc[c];
-    }
-    for (; c0 < cout; ++c0) {
-      float acc = 0.0f;
-      for (std::size_t t = 0; t < taps; ++t) acc += xv[t] * w[t * cout + c0];
-      yr[c0] = acc;
     }
   }
 }
 
-// dW[tap][:] += x(tap-shifted pixel) * dy[pixel][:] over output pixels [p0, p0 + n) of image b.
+/** d[0, 8 NV) += sum over q < count of x[q * xStep] * g[q * ld + (0, 8 NV)], in NV vector accumulators. */
+template <std::size_t NV>
+__attribute__((always_inline)) inline void tapSum(const float* x, std::size_t xStep, const float* g, std::size_t ld,
+                                                  std::size_t count, float* d) {
+  v8 acc[NV] = {};
+  for (std::size_t q = 0; q < count; ++q) {
+    const float v = x[q * xStep];
+    for (std::size_t k = 0; k < NV; ++k) acc[k] += v * load<v8>(g + q * ld + 8 * k);
+  }
+  for (std::size_t k = 0; k < NV; ++k) store(d + 8 * k, load<v8>(d + 8 * k) + acc[k]);
+}
+
+/** Output columns [lo, hi) within [ow0, ow1) whose input column ow * stride + off lies inside the input. */
+void validColumns(long off, std::size_t stride, std::size_t inWidth, std::size_t ow0, std::size_t ow1,
+                  std::size_t* lo, std::size_t* hi) {
+  const long st = static_cast<long>(stride);
+  const long first = off >= 0 ? 0 : (-off + st - 1) / st;
+  const long last = static_cast<long>(inWidth) - 1 - off;  // ow * stride <= last
+  const long end = last < 0 ? 0 : last / st + 1;
+  *lo = std::max<std::size_t>(ow0, static_cast<std::size_t>(first));
+  *hi = std::min<std::size_t>(ow1, static_cast<std::size_t>(std::max(end, first)));
+  if (*hi < *lo) *hi = *lo;
+}
+
+// dW[tap][:] += x(tap-shifted pixel) * dy[pixel][:] over output pixels [p0, p0 + n) of image b, one output row
+// segment and tap at a time: the sums over the segment stay in registers (32 channels per pass), so dW is read and
+// written once per tap and segment instead of once per pixel.
 SER_HOT void conv1Filter(const ConvShape& s, const float* x, const float* dy, std::size_t b, std::size_t p0,
                          std::size_t n, float* dw) {
   const std::size_t cout = s.outChannels;
   const float* xb = x + b * s.inHeight * s.inWidth;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t p = p0 + r;
+  for (std::size_t p = p0; p < p0 + n;) {
     const std::size_t oh = p / s.outWidth;
-    const std::size_t ow = p % s.outWidth;
-    const float* g = dy + (b * s.outHeight * s.outWidth + p) * cout;
+    const std::size_t ow0 = p % s.outWidth;
+    const std::size_t ow1 = std::min(s.outWidth, ow0 + (p0 + n - p));
+    p += ow1 - ow0;
     for (std::size_t kh = 0; kh < s.filterHeight; ++kh) {
       const long ih = static_cast<long>(oh * s.strideHeight + kh * s.dilationHeight) - static_cast<long>(s.padTop);
       if (ih < 0 || ih >= static_cast<long>(s.inHeight)) continue;
+      const float* xrow = xb + static_cast<std::size_t>(ih) * s.inWidth;
       for (std::size_t kw = 0; kw < s.filterWidth; ++kw) {
-        const long iw = static_cast<long>(ow * s.strideWidth + kw * s.dilationWidth) - static_cast<long>(s.padLeft);
-        if (iw < 0 || iw >= static_cast<long>(s.inWidth)) continue;
-        const float v = xb[static_cast<std::size_t>(ih) * s.inWidth + static_cast<std::size_t>(iw)];
+        const long off = static_cast<long>(kw * s.dilationWidth) - static_cast<long>(s.padLeft);
+        std::size_t lo = 0, hi = 0;
+        validColumns(off, s.strideWidth, s.inWidth, ow0, ow1, &lo, &hi);
+        if (lo == hi) continue;
+        const float* xr = xrow + static_cast<std::size_t>(static_cast<long>(lo * s.strideWidth) + off);
+        const float* g = dy + (b * s.outHeight * s.outWidth + oh * s.outWidth + lo) * cout;
         float* d = dw + (kh * s.filterWidth + kw) * cout;
-        SER_IVDEP
-        for (std::size_t c = 0; c < cout; ++c) d[c] += v * g[c];
+        std::size_t c = 0;
+        for (; c + 32 <= cout; c += 32) tapSum<4>(xr, s.strideWidth, g + c, cout, hi - lo, d + c);
+        for (; c + 8 <= cout; c += 8) tapSum<1>(xr, s.strideWidth, g + c, cout, hi - lo, d + c);
+        for (; c < cout; ++c) {
+          float acc = 0.0f;
+          for (std::size_t q = 0; q < hi - lo; ++q) acc += xr[q * s.strideWidth] * g[q * cout + c];
+          d[c] += acc;
+        }
       }
     }
   }
@@ -339,36 +426,40 @@ SER_HOT void maxPoolGradImage(const PoolShape& s, const float* x, const float* d
   }
 }
 
+/**
+ * One window of the tiled max-pool gradient for the channels at x, dx, g (one float or 8): dx at the window's first
+ * maximum (the first cell whose value is greater than all before it, -inf at the start) gets g, the other cells 0.
+ */
+template <typename T>
+__attribute__((always_inline)) inline void windowGrad(const float* x, float* dx, const std::size_t* off,
+                                                      std::size_t cells, const float* g) {
+  T best = T{} - std::numeric_limits<float>::infinity();
+  T where = T{} - 1.0f;
+  for (std::size_t k = 0; k < cells; ++k) {
+    const T v = load<T>(x + off[k]);
+    const auto gt = v > best;
+    best = gt ? v : best;
+    where = gt ? T{} + static_cast<float>(k) : where;
+  }
+  const T gv = load<T>(g);
+  for (std::size_t k = 0; k < cells; ++k) store(dx + off[k], where == T{} + static_cast<float>(k) ? gv : T{});
+}
+
 // Non-overlapping windows without padding (stride = window, the usual 2x2 pooling): every input cell belongs to at
 // most one window, so dx is written in one pass (dy at the window's first maximum, 0 elsewhere), no zero fill first.
-SER_HOT void maxPoolGradTiled(const PoolShape& s, const float* x, const float* dy, float* dx, float* best,
-                              std::int32_t* where) {
+// off holds the window cells' offsets from the window's first cell.
+SER_HOT void maxPoolGradTiled(const PoolShape& s, const float* x, const float* dy, float* dx, const std::size_t* off) {
   const std::size_t C = s.channels;
   const std::size_t fh = s.filterHeight, fw = s.filterWidth;
+  const std::size_t cells = fh * fw;
   const std::size_t coveredH = s.outHeight * fh, coveredW = s.outWidth * fw;
   for (std::size_t oh = 0; oh < s.outHeight; ++oh) {
     for (std::size_t ow = 0; ow < s.outWidth; ++ow) {
-      std::fill(best, best + C, -std::numeric_limits<float>::infinity());
-      std::fill(where, where + C, -1);
-      std::int32_t k = 0;
-      for (std::size_t i = 0; i < fh; ++i) {
-        for (std::size_t j = 0; j < fw; ++j, ++k) {
-          const float* in = x + ((oh * fh + i) * s.inWidth + ow * fw + j) * C;
-          for (std::size_t c = 0; c < C; ++c) {
-            const bool gt = in[c] > best[c];
-            best[c] = gt ? in[c] : best[c];
-            where[c] = gt ? k : where[c];
-          }
-        }
-      }
+      const std::size_t first = (oh * fh * s.inWidth + ow * fw) * C;
       const float* g = dy + (oh * s.outWidth + ow) * C;
-      k = 0;
-      for (std::size_t i = 0; i < fh; ++i) {
-        for (std::size_t j = 0; j < fw; ++j, ++k) {
-          float* d = dx + ((oh * fh + i) * s.inWidth + ow * fw + j) * C;
-          for (std::size_t c = 0; c < C; ++c) d[c] = where[c] == k ? g[c] : 0.0f;
-        }
-      }
+      std::size_t c = 0;
+      for (; c + 8 <= C; c += 8) windowGrad<v8>(x + first + c, dx + first + c, off, cells, g + c);
+      for (; c < C; ++c) windowGrad<float>(x + first + c, dx + first + c, off, cells, g + c);
     }
     // Columns right of the last window.
     for (std::size_t i = 0; i < fh && coveredW < s.inWidth; ++i) {
@@ -394,16 +485,22 @@ void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx,
   const bool tiled = s.strideHeight == s.filterHeight && s.strideWidth == s.filterWidth && s.padTop == 0 &&
                      s.padLeft == 0 && s.outHeight * s.filterHeight <= s.inHeight &&
                      s.outWidth * s.filterWidth <= s.inWidth;
+  std::vector<std::size_t> off;
+  if (tiled) {
+    for (std::size_t i = 0; i < s.filterHeight; ++i) {
+      for (std::size_t j = 0; j < s.filterWidth; ++j) off.push_back((i * s.inWidth + j) * s.channels);
+    }
+  }
   forEach(s.batch, threads, [&](std::size_t b) {
+    if (tiled) {
+      maxPoolGradTiled(s, x + b * inSize, dy + b * outSize, dx + b * inSize, off.data());
+      return;
+    }
     thread_local std::vector<float> best;
     thread_local std::vector<std::int32_t> where;
     if (best.size() < s.channels) {
       best.resize(s.channels);
       where.resize(s.channels);
-    }
-    if (tiled) {
-      maxPoolGradTiled(s, x + b * inSize, dy + b * outSize, dx + b * inSize, best.data(), where.data());
-      return;
     }
     // Zeroed image by image, just before use: the image's dx is then still in cache for the scatter.
     std::fill(dx + b * inSize, dx + (b + 1) * inSize, 0.0f);

@@ -11,14 +11,9 @@
 #include "nn_internal.hpp"
 #include "thread_pool.hpp"
 
-// The 8-float vectors live only inside always-inlined helpers; no vector crosses a real call boundary.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace ser::nn {
 
 namespace {
-
-typedef float v8 __attribute__((vector_size(32)));
 
 inline v8 load8(const float* p) {
   v8 v;
@@ -27,10 +22,11 @@ inline v8 load8(const float* p) {
 }
 inline void store8(float* p, const v8& v) { std::memcpy(p, &v, sizeof v); }
 
-// C[0..MR)[0..NR) (+)= sum_k a[k*MR + r] * b[k*NR + c].
-__attribute__((always_inline)) inline void microKernel(std::size_t kc, const float* __restrict a,
-                                                       const float* __restrict b, float* __restrict c,
-                                                       std::size_t ldc, bool accumulate) {
+// C[0..MR)[0..NR) (+)= sum_k A(r, k) * b[k*NR + c] with A(r, k) = a[r * rs + k * ks]: a packed panel (rs 1, ks MR)
+// or rows read in place (rs lda, ks 1).
+__attribute__((always_inline)) inline void microKernel(std::size_t kc, const float* __restrict a, std::size_t rs,
+                                                       std::size_t ks, const float* __restrict b,
+                                                       float* __restrict c, std::size_t ldc, bool accumulate) {
   v8 c00 = {}, c01 = {}, c10 = {}, c11 = {}, c20 = {}, c21 = {}, c30 = {}, c31 = {}, c40 = {}, c41 = {}, c50 = {},
      c51 = {};
   for (std::size_t k = 0; k < kc; ++k) {
@@ -39,22 +35,22 @@ __attribute__((always_inline)) inline void microKernel(std::size_t kc, const flo
     float a0 = a[0];
     c00 += a0 * b0;
     c01 += a0 * b1;
-    a0 = a[1];
+    a0 = a[1 * rs];
     c10 += a0 * b0;
     c11 += a0 * b1;
-    a0 = a[2];
+    a0 = a[2 * rs];
     c20 += a0 * b0;
     c21 += a0 * b1;
-    a0 = a[3];
+    a0 = a[3 * rs];
     c30 += a0 * b0;
     c31 += a0 * b1;
-    a0 = a[4];
+    a0 = a[4 * rs];
     c40 += a0 * b0;
     c41 += a0 * b1;
-    a0 = a[5];
+    a0 = a[5 * rs];
     c50 += a0 * b0;
     c51 += a0 * b1;
-    a += kMR;
+    a += ks;
     b += kNR;
   }
   if (accumulate) {
@@ -85,21 +81,24 @@ __attribute__((always_inline)) inline void microKernel(std::size_t kc, const flo
   store8(c + 5 * ldc + 8, c51);
 }
 
-// The macro-kernel: packed A block (mc x kc, MR panels) times packed B (kc x nc, NR panels) into C.
-SER_HOT void macroKernel(std::size_t mc, std::size_t nc, std::size_t kc, const float* __restrict pa,
-                         const float* __restrict pb, float* C, std::size_t ldc, bool accumulate) {
+// The macro-kernel: an A block (mc x kc) times packed B (kc x nc, NR panels) into C. The panel of A's rows
+// [i, i + MR) starts at pa + i * rowOff and is read as microKernel's rs, ks say: packed MR-row panels (rowOff kc,
+// rs 1, ks MR), or A in place for full panels only (rowOff = rs = lda, ks 1; transposed: rowOff = rs = 1, ks lda).
+SER_HOT void macroKernel(std::size_t mc, std::size_t nc, std::size_t kc, const float* __restrict pa, std::size_t rowOff,
+                         std::size_t rs, std::size_t ks, const float* __restrict pb, float* C, std::size_t ldc,
+                         bool accumulate) {
   alignas(64) float tile[kMR * kNR];
   for (std::size_t j = 0; j < nc; j += kNR) {
     const std::size_t nr = std::min(kNR, nc - j);
     const float* bp = pb + j * kc;
     for (std::size_t i = 0; i < mc; i += kMR) {
       const std::size_t mr = std::min(kMR, mc - i);
-      const float* ap = pa + i * kc;
+      const float* ap = pa + i * rowOff;
       float* c = C + i * ldc + j;
       if (mr == kMR && nr == kNR) {
-        microKernel(kc, ap, bp, c, ldc, accumulate);
+        microKernel(kc, ap, rs, ks, bp, c, ldc, accumulate);
       } else {
-        microKernel(kc, ap, bp, tile, kNR, false);
+        microKernel(kc, ap, rs, ks, bp, tile, kNR, false);
         for (std::size_t r = 0; r < mr; ++r) {
           float* cr = c + r * ldc;
           const float* tr = tile + r * kNR;
@@ -197,8 +196,24 @@ void gemmPacked(std::size_t M, const float* A, std::size_t lda, bool transA, con
       const std::size_t mc = std::min(kMC, M - i);
       const float* src = transA ? A + p * lda + i : A + i * lda + p;
       packA(mc, kc, src, lda, transA, apack.data());
-      macroKernel(mc, B.n, kc, apack.data(), pb, C + i * ldc, ldc, accumulate || p > 0);
+      macroKernel(mc, B.n, kc, apack.data(), kc, 1, kMR, pb, C + i * ldc, ldc, accumulate || p > 0);
     }
+  }
+}
+
+void gemmInPlaceA(std::size_t M, const float* A, std::size_t lda, bool transA, const PackedB& B, float* C,
+                  std::size_t ldc, bool accumulate) {
+  const std::size_t full = B.k == 0 ? 0 : M / kMR * kMR;
+  const std::size_t step = transA ? 1 : lda;  // from one row of A to the next
+  for (std::size_t p = 0; p < B.k; p += kKC) {
+    const std::size_t kc = std::min(kKC, B.k - p);
+    const float* a = transA ? A + p * lda : A + p;
+    macroKernel(full, B.n, kc, a, step, step, transA ? lda : 1, B.data.data() + p * B.nPad, C, ldc,
+                accumulate || p > 0);
+  }
+  // A ragged last panel would read rows past A: the packing path pads it with zeros.
+  if (full < M) {
+    gemmPacked(M - full, transA ? A + full : A + full * lda, lda, transA, B, C + full * ldc, ldc, accumulate);
   }
 }
 

@@ -2,12 +2,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <vector>
 
 #include "thread_pool.hpp"
+
+// The 8-float vectors below live only inside always-inlined helpers; no vector crosses a real call boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ser::nn {
 
@@ -16,6 +20,22 @@ constexpr std::size_t kNR = 16;    // micro-tile columns (two 8-float vectors)
 constexpr std::size_t kKC = 256;   // depth of a packed block (a B micro-panel of kKC x kNR stays in L1)
 constexpr std::size_t kMC = 120;   // rows of a packed A block (kMC x kKC floats stay in L2)
 constexpr std::size_t kNC = 4096;  // columns of B packed at once by gemm()
+
+// Eight channels at once as a GCC vector (AVX2 in the x86-64-v3 clones), in code templated on float or v8 so that
+// a channel tail runs the same arithmetic one float at a time. Only for always-inlined helpers of SER_HOT kernels.
+typedef float v8 __attribute__((vector_size(32)));
+
+template <typename T>
+__attribute__((always_inline)) inline T load(const float* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+template <typename T>
+__attribute__((always_inline)) inline void store(float* p, const T& v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
 /**
  * ThreadPool::parallelFor for kernels that may throw (std::bad_alloc for a huge scratch buffer): the first exception
@@ -48,6 +68,12 @@ void packB(std::size_t kc, std::size_t nc, const float* B, std::size_t ldb, bool
 /** C (M x B.n) (+)= A (M x B.k) * B, single-threaded. */
 void gemmPacked(std::size_t M, const float* A, std::size_t lda, bool transA, const PackedB& B, float* C,
                 std::size_t ldc, bool accumulate);
+/**
+ * gemmPacked with A read in place instead of packed: for a small A that is already in cache (Winograd's transformed
+ * tiles), where packing it would only copy it once more.
+ */
+void gemmInPlaceA(std::size_t M, const float* A, std::size_t lda, bool transA, const PackedB& B, float* C,
+                  std::size_t ldc, bool accumulate);
 
 struct ConvShape;
 enum class Activation;

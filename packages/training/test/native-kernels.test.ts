@@ -90,12 +90,22 @@ describe.skipIf(!available)('ser-native backend', () => {
     { x: [1, 11, 11, 1], f: [3, 3, 1, 32], strides: [2, 2], pad: 'same' },
     { x: [2, 10, 12, 6], f: [3, 3, 6, 7], strides: [1, 1], pad: 'same', dil: [2, 2] },
     { x: [2, 12, 10, 33], f: [3, 3, 33, 40], strides: [1, 1], pad: 'same' },
-    // 3x3 stride 1: the Winograd path where it pays (16+ in, 64+ out channels; SER_NN_WINOGRAD=1 forces it for all),
-    // odd sizes, valid and explicit pads, batch 1
+    // one input channel (direct loops): channel blocks of 32, 16 and 8 plus a tail, strides, dilation, pads cutting
+    // both edges
+    { x: [2, 10, 9, 1], f: [5, 3, 1, 44], strides: [1, 2], pad: 'valid' },
+    { x: [1, 7, 9, 1], f: [3, 3, 1, 12], strides: [2, 1], pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
+    { x: [2, 12, 20, 1], f: [3, 3, 1, 16], strides: [1, 1], pad: 'same', dil: [2, 2] },
+    // 3x3 stride 1: Winograd F(4x4, 3x3) where it pays (forward and input gradient from 8 in and 16 out channels,
+    // filter gradient from 8 and 8; SER_NN_WINOGRAD=1 forces it for all), odd sizes, channel counts off the 8-float
+    // vectors, valid and explicit pads (the input gradient falls back past pad 2), batch 1, and the im2col fallbacks
     { x: [1, 9, 7, 8], f: [3, 3, 8, 12], strides: [1, 1], pad: 'valid' },
     { x: [2, 7, 9, 16], f: [3, 3, 16, 8], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
     { x: [3, 11, 5, 16], f: [3, 3, 16, 70], strides: [1, 1], pad: 'same' },
     { x: [2, 6, 7, 64], f: [3, 3, 64, 20], strides: [1, 1], pad: 'same' },
+    { x: [2, 9, 10, 19], f: [3, 3, 19, 21], strides: [1, 1], pad: 'same' },
+    { x: [2, 10, 7, 20], f: [3, 3, 20, 66], strides: [1, 1], pad: 'valid' },
+    { x: [2, 8, 8, 4], f: [3, 3, 4, 24], strides: [1, 1], pad: 'same' },
+    { x: [1, 6, 6, 16], f: [3, 3, 16, 32], strides: [1, 1], pad: [[0, 0], [3, 0], [0, 3], [0, 0]] },
   ];
 
   it.each(convCases)('Conv2D $x * $f strides $strides pad $pad', ({ x, f, strides, pad, dil }) => {
