@@ -128,4 +128,10 @@ describe.skipIf(!found)('ser train (binary) on three EMO-DB speakers', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: --no-cv needs --out (otherwise nothing would be trained)\n');
   });
+
+  it('--preset with a log-mel architecture: a clear usage error, not a silently ignored option', () => {
+    const r = spawnSync(bin, ['train', corpus, '--arch', 'vgg2d', '--preset', 'functionals', '--cache-dir', join(work, 'cache')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--preset picks the utterance vector of dnn and cnn1d; vgg2d takes log-mel windows/);
+  });
 });

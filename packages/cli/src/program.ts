@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CORPUS_NAMES, PRESETS, PROTOCOL_NAMES, SerError, VECTOR_PRESETS, isProtocolName, type CorpusName, type EngineChoice, type PresetName, type ProtocolName, type VectorPresetName } from '@ser/core';
-import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture, type OnnxOpset } from '@ser/training';
+import { CLASSICAL_MODELS, DEEP_ARCHITECTURES, architectureInput, isClassicalModelName, isDeepArchitecture, type ClassicalModelName, type DeepArchitecture, type OnnxOpset } from '@ser/training';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { FEATURE_NAMES, featuresCommand, type FeaturesFormat } from './commands/features.js';
@@ -278,7 +278,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .description('train a deep model: speaker-independent cross-validation over N seeds, then optionally the final model on all corpora')
     .argument('<corpus-dirs...>', 'one or more corpus folders (each is cross-validated on its own; --out trains on all of them)')
     .addOption(new Option('--arch <name>', 'architecture').choices([...DEEP_ARCHITECTURES]).default('vgg2d'))
-    .addOption(new Option('--preset <name>', 'utterance features of dnn and cnn1d').choices([...VECTOR_PRESETS]).default('classic193'))
+    .addOption(new Option('--preset <name>', 'utterance features of dnn and cnn1d (default: classic193)').choices([...VECTOR_PRESETS]))
     .addOption(new Option('--protocol <name>', 'loso | speaker-kfold | random (default: loso for EMO-DB, speaker-kfold for RAVDESS)').choices([...PROTOCOL_NAMES]))
     .option('--k <n>', 'folds of speaker-kfold', intOption('--k'), 5)
     .option('--runs <n>', 'seeds of the same configuration; reports mean ± std of UAR per fold', positiveOption('--runs'), 1)
@@ -300,15 +300,20 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
     .option('--json', 'print one JSON object: per corpus the runs, UAR per fold (mean ± std), and the final model')
     .addHelpText('after', '\nExamples:\n  ser train data/emodb --arch vgg2d --runs 3\n  ser train data/emodb data/ravdess --arch resatt2d --out models/mine\n  ser train data/emodb --arch cnn1d --resume\n  ser train data/emodb data/ravdess --arch dnn --preset functionals --ensemble 5 --mixup 0.2')
-    .action(async (dirs: string[], o: { arch: string; preset: string; mixup?: number; ensemble: number; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
+    .action(async (dirs: string[], o: { arch: string; preset?: string; mixup?: number; ensemble: number; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
       if (!o.cv && !o.out) {
         io.err('error: --no-cv needs --out (otherwise nothing would be trained)\n');
         exitCode = 2;
         return;
       }
+      if (o.preset && architectureInput(o.arch as DeepArchitecture) === 'logmel') {
+        io.err(`error: --preset picks the utterance vector of dnn and cnn1d; ${o.arch} takes log-mel windows (drop --preset)\n`);
+        exitCode = 2;
+        return;
+      }
       await trainCommand(dirs, {
         arch: o.arch as DeepArchitecture,
-        preset: o.preset as VectorPresetName,
+        ...(o.preset ? { preset: o.preset as VectorPresetName } : {}),
         ...(o.mixup !== undefined ? { mixup: o.mixup } : {}),
         ensemble: o.ensemble,
         ...(o.protocol ? { protocol: o.protocol as ProtocolName } : {}),
