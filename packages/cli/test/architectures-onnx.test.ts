@@ -20,26 +20,28 @@ if (!found) console.warn(`ONNX-vs-tfjs label test skipped: no EMO-DB at ${emodb}
 const work = mkdtempSync(join(tmpdir(), 'ser-arch-onnx-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const cache = join(work, 'cache');
-const features: Partial<Record<'classic193' | 'logmel', CorpusFeatures>> = {};
+const features: Partial<Record<'classic193' | 'functionals' | 'logmel', CorpusFeatures>> = {};
 
-async function corpus(preset: 'classic193' | 'logmel'): Promise<CorpusFeatures> {
+async function corpus(preset: 'classic193' | 'functionals' | 'logmel'): Promise<CorpusFeatures> {
   features[preset] ??= await corpusFeatures(emodb, { preset, cacheDir: cache, quiet: true });
   return features[preset];
 }
 
 describe.skipIf(!found)('ONNX (EmotionModel) and tfjs agree on the label of every EMO-DB file', () => {
-  it.each(DEEP_ARCHITECTURES.map((a) => [a]))('%s', async (arch: DeepArchitecture) => {
+  // The last case is the shipped configuration: a dnn ensemble on the functionals vector.
+  const cases: [DeepArchitecture, 'classic193' | 'functionals', number][] = [...DEEP_ARCHITECTURES.map((a): [DeepArchitecture, 'classic193', number] => [a, 'classic193', 1]), ['dnn', 'functionals', 3]];
+  it.each(cases)('%s (%s, ensemble of %i)', async (arch: DeepArchitecture, vector, ensemble) => {
     const logmel = architectureInput(arch) === 'logmel';
-    const f = await corpus(logmel ? 'logmel' : 'classic193');
+    const f = await corpus(logmel ? 'logmel' : vector);
     const present = new Set(f.data.emotions);
     const labels = (EMOTIONS as readonly string[]).filter((e) => present.has(e));
     const rows = logmel ? f.data.matrices!.map((m: Matrix) => m.data) : f.data.x;
     // Two speakers and a few epochs: enough to make the outputs far from uniform, quick on two cores.
     const train = f.data.speakers.map((s, i) => (s === '03' || s === '08' ? i : -1)).filter((i) => i >= 0);
-    const clf = createDeepClassifier(arch, 3, { epochs: logmel ? 2 : 10, validation: false });
+    const clf = createDeepClassifier(arch, 3, { epochs: logmel ? 2 : 10, validation: false, ensemble, ...(logmel ? {} : { preset: vector }) });
     try {
       await clf.fit(train.map((i) => rows[i]!), train.map((i) => labels.indexOf(f.data.emotions[i]!)), { nClasses: labels.length });
-      const dir = join(work, arch);
+      const dir = join(work, `${arch}-${vector}-${ensemble}`);
       await saveModelFolder(clf, dir, {
         name: `test-${arch}`,
         description: 'test',
