@@ -81,26 +81,29 @@ __attribute__((always_inline)) inline void outputRows(const T* m, T* r) {
   r[3] = m12 + 8.0f * m34 + m[5];
 }
 
-/** v[xi * plane + c] = (B^T d B)[xi] for the channels at c of one 6x6 tile. */
-template <typename T>
-__attribute__((always_inline)) inline void inputTile(const float* const (&d)[6][6], std::size_t c, float* v,
-                                                     std::size_t plane) {
-  T r[6][6];
+/**
+ * out[(i * 6 + j) * plane + c] = (R x R^T)[i][j] for the channels at c of one N x N tile x, where Rows applies R
+ * (N values -> 6) along one axis: the input transform B^T d B (N = 6) and the output-gradient one A g A^T (N = 4).
+ */
+template <typename T, std::size_t N, void (*Rows)(const T*, T*)>
+__attribute__((always_inline)) inline void transformTile(const float* const (&x)[N][N], std::size_t c, float* out,
+                                                         std::size_t plane) {
+  T r[6][N];
   #pragma GCC unroll 6
-  for (std::size_t j = 0; j < 6; ++j) {
-    T col[6], tr[6];
+  for (std::size_t j = 0; j < N; ++j) {
+    T col[N], tr[6];
     #pragma GCC unroll 6
-    for (std::size_t i = 0; i < 6; ++i) col[i] = load<T>(d[i][j] + c);
-    inputRows(col, tr);
+    for (std::size_t i = 0; i < N; ++i) col[i] = load<T>(x[i][j] + c);
+    Rows(col, tr);
     #pragma GCC unroll 6
     for (std::size_t i = 0; i < 6; ++i) r[i][j] = tr[i];
   }
   #pragma GCC unroll 6
   for (std::size_t i = 0; i < 6; ++i) {
     T o[6];
-    inputRows(r[i], o);
+    Rows(r[i], o);
     #pragma GCC unroll 6
-    for (std::size_t j = 0; j < 6; ++j) store(v + (i * 6 + j) * plane + c, o[j]);
+    for (std::size_t j = 0; j < 6; ++j) store(out + (i * 6 + j) * plane + c, o[j]);
   }
 }
 
@@ -153,8 +156,8 @@ SER_HOT void inputTransform(const Plan& p, const float* in, std::size_t b, std::
     }
     float* v = V + t * I;
     std::size_t c = 0;
-    for (; c + 8 <= I; c += 8) inputTile<v8>(d, c, v, plane);
-    for (; c < I; ++c) inputTile<float>(d, c, v, plane);
+    for (; c + 8 <= I; c += 8) transformTile<v8, 6, inputRows<v8>>(d, c, v, plane);
+    for (; c < I; ++c) transformTile<float, 6, inputRows<float>>(d, c, v, plane);
   }
 }
 
@@ -199,29 +202,6 @@ __attribute__((always_inline)) inline void gradRows(const T* g, T* z) {
   z[5] = g[3];
 }
 
-/** z[xi * plane + o] = (A g A^T)[xi] for the channels at o of one 4x4 output-gradient tile. */
-template <typename T>
-__attribute__((always_inline)) inline void gradTile(const float* const (&g)[4][4], std::size_t o, float* z,
-                                                    std::size_t plane) {
-  T r[6][4];
-  #pragma GCC unroll 6
-  for (std::size_t j = 0; j < 4; ++j) {
-    T col[4], zr[6];
-    #pragma GCC unroll 6
-    for (std::size_t i = 0; i < 4; ++i) col[i] = load<T>(g[i][j] + o);
-    gradRows(col, zr);
-    #pragma GCC unroll 6
-    for (std::size_t i = 0; i < 6; ++i) r[i][j] = zr[i];
-  }
-  #pragma GCC unroll 6
-  for (std::size_t i = 0; i < 6; ++i) {
-    T zr[6];
-    gradRows(r[i], zr);
-    #pragma GCC unroll 6
-    for (std::size_t j = 0; j < 6; ++j) store(z + (i * 6 + j) * plane + o, zr[j]);
-  }
-}
-
 /** Z[xi][t][o] (36 planes) = A g A^T of the 4x4 output-gradient tiles [t0, t0 + T) of image b (0 past the edge). */
 SER_HOT void gradTransform(const Plan& p, const float* dy, std::size_t b, std::size_t t0, std::size_t T,
                            std::size_t tilesW, float* Z) {
@@ -241,8 +221,8 @@ SER_HOT void gradTransform(const Plan& p, const float* dy, std::size_t b, std::s
     }
     float* z = Z + t * O;
     std::size_t o = 0;
-    for (; o + 8 <= O; o += 8) gradTile<v8>(g, o, z, plane);
-    for (; o < O; ++o) gradTile<float>(g, o, z, plane);
+    for (; o + 8 <= O; o += 8) transformTile<v8, 4, gradRows<v8>>(g, o, z, plane);
+    for (; o < O; ++o) transformTile<float, 4, gradRows<float>>(g, o, z, plane);
   }
 }
 

@@ -30,12 +30,18 @@ export function pitchFftLength(sampleRate: number, winLength: number): number {
   return 2 ** Math.ceil(Math.log2(winLength + maxLag + 1));
 }
 
+/** Tapers by window length and lag range: every utterance of a batch shares one (O(winLength x maxLag) to make). */
+const TAPERS = new Map<string, Float64Array>();
+
 /**
  * Autocorrelation of the periodic Hann window of `winLength` at lags 0..maxLag, over its value at lag 0. A windowed
  * frame's autocorrelation is the signal's times this taper, so dividing by it keeps a long period's peak as high as
  * a short one's (Boersma 1993); otherwise low voices would look less periodic than high ones.
  */
 function windowAutocorrelation(winLength: number, maxLag: number): Float64Array {
+  const key = `${winLength}:${maxLag}`;
+  const known = TAPERS.get(key);
+  if (known) return known;
   const w = Float64Array.from({ length: winLength }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / winLength));
   const r = new Float64Array(maxLag + 1);
   for (let l = 0; l <= maxLag; l++) {
@@ -44,7 +50,9 @@ function windowAutocorrelation(winLength: number, maxLag: number): Float64Array 
     r[l] = s;
   }
   const r0 = r[0]!;
-  return r.map((x) => x / r0);
+  const taper = r.map((x) => x / r0);
+  TAPERS.set(key, taper);
+  return taper;
 }
 
 /**
