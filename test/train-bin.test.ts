@@ -123,6 +123,34 @@ describe.skipIf(!found)('ser train (binary) on three EMO-DB speakers', () => {
     }
   }, 300_000);
 
+  it('--speaker-norm: cross-validation and a model standardised per speaker, which ser predict runs with --speaker only', () => {
+    const out = join(work, 'per-speaker');
+    const r = spawnSync(bin, ['train', corpus, ...common, '--preset', 'functionals', '--speaker-norm', '--epochs', '3', '--out', out, '--work-dir', join(work, 'per-speaker-work'), '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).corpora[0].protocolLabel).toMatch(/per-speaker standardisation/);
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8'));
+    expect(card.speakerStandardisation).toEqual({ minRecordings: 10 });
+    expect(card.training.onnxParity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+
+    const speaker03 = readdirSync(corpus).filter((f) => f.startsWith('03')).map((f) => join(corpus, f));
+    const alone = spawnSync(bin, ['predict', '--json', '--model', out, ...speaker03], { encoding: 'utf8' });
+    expect(alone.status).toBe(1);
+    expect(alone.stderr).toMatch(/standardises features per speaker.*\(`ser predict --speaker`\)/);
+    const together = spawnSync(bin, ['predict', '--json', '--speaker', '--model', out, ...speaker03], { encoding: 'utf8' });
+    expect(together.status, together.stderr).toBe(0);
+    const lines = together.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(speaker03);
+    for (const l of lines) expect(card.labels).toContain(l.label);
+    const few = spawnSync(bin, ['predict', '--speaker', '--model', out, ...speaker03.slice(0, 4)], { encoding: 'utf8' });
+    expect(few.status).toBe(1);
+    expect(few.stderr).toMatch(/4 of 4 recordings could be read; .*needs at least 10/);
+    const plain = spawnSync(bin, ['predict', '--speaker', ...speaker03], { encoding: 'utf8' });
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/not trained with per-speaker standardisation/);
+    const segments = spawnSync(bin, ['predict', '--speaker', '--segments', '--model', out, ...speaker03], { encoding: 'utf8' });
+    expect(segments.status).toBe(2);
+  }, 300_000);
+
   it('--no-cv without --out: a clear usage error', () => {
     const r = spawnSync(bin, ['train', corpus, ...common, '--no-cv'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

@@ -63,6 +63,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .argument('<inputs...>', 'audio files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, Opus), folders (searched recursively) or quoted globs')
     .option('--model <dir>', 'model folder holding model.onnx and card.json (default: $SER_MODEL_DIR or models/default/)')
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
+    .option('--speaker', "the files are recordings of ONE speaker, classified together by a per-speaker model (ser train --speaker-norm; 10+ recordings)")
     .option('--segments', 'emotions over time: also classify sliding windows of each file (see --window, --hop)')
     .option('--window <s>', 'segment length in seconds (with --segments)', floatOption('--window'), 3)
     .option('--hop <s>', 'seconds between segment starts (with --segments)', floatOption('--hop'), 1)
@@ -71,11 +72,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addHelpText(
       'after',
       '\nExamples:\n  ser predict samples/hello.wav\n  ser predict --json --model models/cnn recordings/ > emotions.jsonl\n' +
-        "  ser predict --csv 'calls/**/*.wav' > emotions.csv\n  ser predict --segments --window 3 --hop 1 interview.wav\n\n" +
+        "  ser predict --csv 'calls/**/*.wav' > emotions.csv\n  ser predict --segments --window 3 --hop 1 interview.wav\n" +
+        '  ser predict --speaker --model models/speaker-norm recordings/anna/\n\n' +
         'Exit status: 0 when every file was classified, 1 when any failed (the others are still reported), 2 on bad usage.',
     )
-    .action(async (inputs: string[], o: { model?: string; engine: string; segments?: boolean; window: number; hop: number; json?: boolean; csv?: boolean }) => {
+    .action(async (inputs: string[], o: { model?: string; engine: string; speaker?: boolean; segments?: boolean; window: number; hop: number; json?: boolean; csv?: boolean }) => {
       const debug = Boolean(program.opts<{ debug?: boolean }>().debug);
+      if (o.speaker && o.segments) {
+        io.err('error: --speaker classifies whole recordings of one speaker together; it does not combine with --segments\n');
+        exitCode = 2;
+        return;
+      }
       const format = o.json ? 'json' : o.csv ? 'csv' : 'text';
       const { files, empty } = await expandInputs(inputs);
       for (const e of empty) io.err(`warning: ${e.arg}: ${e.reason}\n`);
@@ -89,6 +96,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         engine: o.engine as EngineChoice,
         ...(o.model ? { model: o.model } : {}),
         ...(o.segments ? { segments: { window: o.window, hop: o.hop } } : {}),
+        ...(o.speaker ? { speaker: true } : {}),
         // Text results stream on a terminal and are progress enough; a bar helps when stdout goes elsewhere.
         progress: files.length > 1 && (format !== 'text' || !process.stdout.isTTY),
         onError: (file, err) => io.err(`${describeFileError(file, err, debug)}\n`),
@@ -290,6 +298,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .option('--augment <k>', 'augmented copies (noise, gain, shift, speed) of each training utterance', intOption('--augment'), 0)
     .option('--mixup <alpha>', "mixup: train on convex blends of example pairs, weights ~ Beta(alpha, alpha) (default 0: off)", floatOption('--mixup'))
     .option('--ensemble <n>', 'networks per model, trained with their own seeds and averaged (exported as one graph)', positiveOption('--ensemble'), 1)
+    .option('--speaker-norm', "dnn/cnn1d: standardise each speaker's vectors with that speaker's statistics (the model then classifies 10+ recordings of one speaker at a time: ser predict --speaker)")
     .option('--seed-recipe', "the seed project's configuration: 500 epochs, no validation split, no early stopping")
     .option('--no-cv', 'skip cross-validation (with --out: only train the final model)')
     .option('--out <dir>', 'train the final model on all corpora given and write model.onnx + card.json here')
@@ -299,8 +308,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--engine <name>', 'feature engine').choices(['auto', 'native', 'typescript']).default('auto'))
     .option('--cache-dir <dir>', 'feature cache (default $SER_CACHE_DIR or ~/.cache/ser)')
     .option('--json', 'print one JSON object: per corpus the runs, UAR per fold (mean ± std), and the final model')
-    .addHelpText('after', '\nExamples:\n  ser train data/emodb --arch vgg2d --runs 3\n  ser train data/emodb data/ravdess --arch resatt2d --out models/mine\n  ser train data/emodb --arch cnn1d --resume\n  ser train data/emodb data/ravdess --arch dnn --preset functionals --ensemble 5 --mixup 0.2')
-    .action(async (dirs: string[], o: { arch: string; preset?: string; mixup?: number; ensemble: number; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  ser train data/emodb --arch vgg2d --runs 3\n  ser train data/emodb data/ravdess --arch resatt2d --out models/mine\n  ser train data/emodb --arch cnn1d --resume\n  ser train data/emodb data/ravdess --arch dnn --preset functionals --ensemble 5 --mixup 0.2\n  ser train data/emodb data/ravdess --arch dnn --preset functionals --speaker-norm --out models/mine')
+    .action(async (dirs: string[], o: { arch: string; preset?: string; mixup?: number; ensemble: number; speakerNorm?: boolean; protocol?: string; k: number; runs: number; seed: number; epochs?: number; patience?: number; batchSize?: number; lr?: number; augment: number; seedRecipe?: boolean; cv: boolean; out?: string; workDir?: string; resume?: boolean; corpus?: string; engine: string; cacheDir?: string; json?: boolean }) => {
       if (!o.cv && !o.out) {
         io.err('error: --no-cv needs --out (otherwise nothing would be trained)\n');
         exitCode = 2;
@@ -311,8 +320,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         exitCode = 2;
         return;
       }
+      if (o.speakerNorm && architectureInput(o.arch as DeepArchitecture) === 'logmel') {
+        io.err(`error: --speaker-norm standardises the utterance vectors of dnn and cnn1d; ${o.arch} takes log-mel windows\n`);
+        exitCode = 2;
+        return;
+      }
       await trainCommand(dirs, {
         arch: o.arch as DeepArchitecture,
+        ...(o.speakerNorm ? { speakerNorm: true } : {}),
         ...(o.preset ? { preset: o.preset as VectorPresetName } : {}),
         ...(o.mixup !== undefined ? { mixup: o.mixup } : {}),
         ensemble: o.ensemble,

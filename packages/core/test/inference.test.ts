@@ -223,6 +223,47 @@ describe('EmotionModel with a fake onnxruntime', () => {
     await expect(EmotionModel.load(shape, { runtime })).rejects.toThrow(/input\.shape is \[128, 1\], but the classic193 features give \[193\]/);
   });
 
+  it('a per-speaker model standardises the recordings of one speaker together, and refuses lone recordings', async () => {
+    const card = { ...makeCard('classic193'), speakerStandardisation: { minRecordings: 3 } };
+    const d = folder('per-speaker', card);
+    const inputs: Float32Array[] = [];
+    const { runtime } = fakeRuntime(['N', 193], (dims) => Array.from({ length: dims[0]! }, () => [0.2, 0.3, 0.5]));
+    const recording = (hz: number, gain: number) => ({ samples: Float32Array.from({ length: 8000 }, (_, i) => gain * Math.sin((2 * Math.PI * hz * i) / 16000)), sampleRate: 16000 });
+    const em = await EmotionModel.load(d, { extractor: fx, runtime });
+    const run = em.run.bind(em);
+    em.run = async (x) => {
+      inputs.push(Float32Array.from(x.data));
+      return run(x);
+    };
+    expect(em.perSpeaker).toBe(true);
+    await expect(em.predict(recording(220, 0.3))).rejects.toThrow(/standardises features per speaker.*at least 3 recordings of one speaker together with predictSpeaker\(\)/);
+    await expect(em.predictBatch([recording(220, 0.3)])).rejects.toThrow(ModelError);
+    await expect(em.predictSpeaker([recording(220, 0.3), recording(330, 0.2), { samples: new Float32Array(10), sampleRate: 5 }])).rejects.toThrow(
+      /2 of 3 recordings could be read; .* needs at least 3/,
+    );
+
+    const items = await em.predictSpeaker([recording(220, 0.3), { samples: new Float32Array(10), sampleRate: 5 }, recording(330, 0.1), recording(180, 0.5), recording(500, 0.05)]);
+    expect(items.map((i) => i.ok)).toEqual([true, false, true, true, true]);
+    expect(inputs).toHaveLength(4);
+    // Each feature over the speaker's four recordings: mean 0 and (population) standard deviation 1, or all 0.
+    for (let j = 0; j < 193; j++) {
+      const col = inputs.map((v) => v[j]!);
+      const mean = col.reduce((a, b) => a + b, 0) / col.length;
+      const sd = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / col.length);
+      expect(Math.abs(mean)).toBeLessThan(1e-5);
+      if (col.some((v) => v !== 0)) expect(Math.abs(sd - 1)).toBeLessThan(1e-4);
+    }
+    await em.dispose();
+
+    const plain = await EmotionModel.load(folder('plain-193', makeCard('classic193')), { extractor: fx, runtime });
+    expect(plain.perSpeaker).toBe(false);
+    await expect(plain.predictSpeaker([recording(220, 0.3)])).rejects.toThrow(/not trained with per-speaker standardisation/);
+    await plain.dispose();
+
+    const bad = folder('per-speaker-bad', { ...makeCard('classic193'), speakerStandardisation: { minRecordings: 1 } });
+    await expect(EmotionModel.load(bad, { extractor: fx, runtime })).rejects.toThrow(/speakerStandardisation\.minRecordings must be an integer of at least 2/);
+  });
+
   it('SER_MODEL_DIR names the default model folder', () => {
     const saved = process.env.SER_MODEL_DIR;
     try {

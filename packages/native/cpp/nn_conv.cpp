@@ -599,8 +599,28 @@ SER_HOT void unaryRange(Unary op, const float* x, float* out, std::size_t i0, st
   }
 }
 
+// dy * step(y), as tfjs's Relu gradient (mul of dy and Step of the input): y > 0 gives 1, NaN gives NaN, else 0. One
+// pass over three arrays instead of Step's two and Multiply's three; written as a multiply by a selected factor so
+// it vectorises.
 SER_HOT void reluGradRange(const float* dy, const float* y, float* out, std::size_t i0, std::size_t i1) {
-  for (std::size_t i = i0; i < i1; ++i) out[i] = y[i] > 0.0f ? dy[i] : 0.0f * dy[i];
+  SER_IVDEP
+  for (std::size_t i = i0; i < i1; ++i) {
+    const float v = y[i];
+    const float s = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+    out[i] = dy[i] * s;
+  }
+}
+
+// Rows summed in float (vector adds), blocks of them added in double: a bias gradient sums ~500k rows, where
+// double accumulators per element made the reduction compute-bound at half the memory bandwidth.
+constexpr std::size_t kSumBlock = 64;
+SER_HOT void sumRows(const float* x, std::size_t rows, std::size_t inner, float* out) {
+  std::copy(x, x + inner, out);
+  for (std::size_t r = 1; r < rows; ++r) {
+    const float* xr = x + r * inner;
+    SER_IVDEP
+    for (std::size_t i = 0; i < inner; ++i) out[i] += xr[i];
+  }
 }
 
 }  // namespace
@@ -698,11 +718,12 @@ void reduceSum(const float* x, std::size_t outer, std::size_t reduce, std::size_
     std::vector<double>& a = acc[t];
     const std::size_t r0 = std::min(reduce, t * per);
     const std::size_t r1 = std::min(reduce, r0 + per);
+    std::vector<float> block(inner);
     for (std::size_t o = 0; o < outer; ++o) {
       double* ao = a.data() + o * inner;
-      for (std::size_t r = r0; r < r1; ++r) {
-        const float* xr = x + (o * reduce + r) * inner;
-        for (std::size_t i = 0; i < inner; ++i) ao[i] += xr[i];
+      for (std::size_t r = r0; r < r1; r += kSumBlock) {
+        sumRows(x + (o * reduce + r) * inner, std::min(kSumBlock, r1 - r), inner, block.data());
+        for (std::size_t i = 0; i < inner; ++i) ao[i] += block[i];
       }
     }
   });

@@ -5,7 +5,7 @@
 import { EMOTIONS, computeMetrics, protocolFolds, summarizeFolds, type CrossValidationSummary, type Matrix, type Metrics, type ProtocolName } from '@ser/core';
 import { TrainingError, predictClasses, type Classifier, type FitContext } from './classifier.js';
 import { createClassifier, type ClassicalModelName } from './models/index.js';
-import { StandardScaler, standardizePerSpeaker } from './scaler.js';
+import { StandardScaler, speakerScalers } from './scaler.js';
 
 /** Utterance-level features with the two labels a protocol needs. */
 export interface LabelledRows {
@@ -88,7 +88,8 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
   const seed = options.seed ?? 0;
   const labels = labelsOf(data.emotions);
   const classOf = new Map(labels.map((l, i) => [l, i]));
-  const x = options.speakerNorm ? standardizePerSpeaker(data.x, data.speakers) : data.x;
+  const scalers = options.speakerNorm && data.x.length > 0 ? speakerScalers(data.x, data.speakers) : undefined;
+  const x = scalers ? data.x.map((row, i) => scalers.get(data.speakers[i]!)!.transform([row])[0]!) : data.x;
   const rows = data.speakers.map((speaker, i) => ({ i, speaker, emotion: data.emotions[i]! }));
   const plan = protocolFolds(rows, options.protocol, { seed, ...(options.k !== undefined ? { k: options.k } : {}) });
   const factory = typeof options.model === 'function' ? options.model : (s: number) => createClassifier(options.model as ClassicalModelName, s);
@@ -102,7 +103,7 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
       const kind = inputKindOf(model);
       const trainY = fold.train.map((r) => classOf.get(r.emotion)!);
       const groups = fold.train.map((r) => r.speaker);
-      const extra = augmentedRows(data, kind, new Set(fold.train.map((r) => r.i)));
+      const extra = augmentedRows(data, kind, new Set(fold.train.map((r) => r.i)), scalers);
       let trainX: Float32Array[];
       let testX: Float32Array[];
       if (kind === 'logmel') {
@@ -154,8 +155,11 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
   };
 }
 
-/** The augmented copies whose source utterance is in the training fold (speakerNorm does not apply to them). */
-function augmentedRows(data: LabelledRows, kind: InputKind, train: Set<number>): { x: Float32Array[]; source: number[] } {
+/**
+ * The augmented copies whose source utterance is in the training fold; with per-speaker standardisation, each is
+ * standardised with its source speaker's statistics (those of the real recordings).
+ */
+function augmentedRows(data: LabelledRows, kind: InputKind, train: Set<number>, scalers?: Map<string, StandardScaler>): { x: Float32Array[]; source: number[] } {
   const a = data.augmented;
   if (!a || a.source.length === 0) return { x: [], source: [] };
   const values = kind === 'logmel' ? a.matrices?.map((m) => m.data) : a.x;
@@ -166,7 +170,8 @@ function augmentedRows(data: LabelledRows, kind: InputKind, train: Set<number>):
   const source: number[] = [];
   a.source.forEach((s, j) => {
     if (train.has(s)) {
-      x.push(values[j]!);
+      const scaler = kind === 'logmel' ? undefined : scalers?.get(data.speakers[s]!);
+      x.push(scaler ? scaler.transform([values[j]!])[0]! : values[j]!);
       source.push(s);
     }
   });

@@ -27,6 +27,11 @@ export interface ModelFolderOptions {
   verifyOn: readonly (Float32Array | Matrix)[];
   /** Anything else worth recording: cross-validation figures, seeds, augmentation, training time. */
   training?: Record<string, unknown>;
+  /**
+   * The classifier was trained on per-speaker standardised vectors (`verifyOn` holds such vectors too): the card
+   * says so, and EmotionModel then classifies only several recordings of one speaker together.
+   */
+  speakerStandardisation?: { minRecordings: number };
 }
 
 export interface SavedModel {
@@ -55,6 +60,7 @@ export async function saveModelFolder(classifier: DeepClassifier, dir: string, o
       shape: [...info.inputShape],
     },
     normalization: info.normalization,
+    ...(o.speakerStandardisation ? { speakerStandardisation: { ...o.speakerStandardisation } } : {}),
     backend: info.backend,
     opset: DEFAULT_OPSET,
     createdAt: new Date().toISOString(),

@@ -533,8 +533,45 @@ export function registerNativeBackend(nn?: NativeNn): boolean {
     }
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND, ...(kernelFunc ? { kernelFunc } : {}) });
   }
+  registerReluGradient(kernels);
   registered = true;
   return true;
+}
+
+/** ser-native's kernel for ReLU's gradient: dy * step(x) in one pass (inputs dy and x, float32, same size). */
+export const RELU_GRAD_KERNEL = 'SerReluGrad';
+
+/**
+ * tfjs runs a conv2d layer's ReLU unfused while it records gradients, and differentiates it as Step then Multiply:
+ * five passes over the activation where one fused pass reads dy and x and writes dx (CNN training is
+ * memory-bound there). The gradient is registered for every backend; on the others, and outside what the native
+ * kernel covers, it is tfjs's own formula.
+ */
+function registerReluGradient(nn: NativeNn): void {
+  tf.registerKernel({
+    kernelName: RELU_GRAD_KERNEL,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: (args) => {
+      const backend = backendOf(args);
+      const { dy, x } = args.inputs;
+      const dyv = f32(backend, dy);
+      const xv = f32(backend, x);
+      if (dyv === null || xv === null || dyv.length !== xv.length) throw new Error(`${RELU_GRAD_KERNEL}: dy and x must be float32 tensors of one size`);
+      const dx = backend.alloc(dyv.length);
+      nn.binding.reluGrad(dyv, xv, dx);
+      return out(backend, [...dy!.shape], dx);
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved as [tf.Tensor];
+      const grad = dy as tf.Tensor;
+      const fused = tf.getBackend() === NATIVE_BACKEND && x.dtype === 'float32' && grad.dtype === 'float32' && x.size === grad.size && x.size >= MIN_ELEMENTWISE;
+      return { x: () => (fused ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: grad, x }) as tf.Tensor) : tf.mul(grad, tf.cast(tf.step(x), 'float32'))) };
+    },
+  });
 }
 
 /** Why registerNativeBackend() returned false (the addon's load error), or undefined. */

@@ -51,14 +51,18 @@ export class StandardScaler {
  * reported as its own row, never mixed with the plain protocol.
  */
 export function standardizePerSpeaker(x: Rows, speakers: readonly string[]): Float32Array[] {
+  const scalers = speakerScalers(x, speakers);
+  return x.map((row, i) => scalers.get(speakers[i]!)!.transform([row])[0]!);
+}
+
+/** One StandardScaler per speaker, fitted on that speaker's rows (to standardise more rows of the same speakers). */
+export function speakerScalers(x: Rows, speakers: readonly string[]): Map<string, StandardScaler> {
   if (x.length !== speakers.length) throw new TrainingError(`standardizePerSpeaker: ${x.length} rows but ${speakers.length} speakers`);
-  const bySpeaker = new Map<string, number[]>();
-  speakers.forEach((s, i) => bySpeaker.set(s, [...(bySpeaker.get(s) ?? []), i]));
-  const out = new Array<Float32Array>(x.length);
-  for (const indexes of bySpeaker.values()) {
-    const rows = indexes.map((i) => x[i]!);
-    const scaled = new StandardScaler().fitTransform(rows);
-    indexes.forEach((i, j) => (out[i] = scaled[j]!));
-  }
-  return out;
+  const bySpeaker = new Map<string, Float32Array[]>();
+  speakers.forEach((s, i) => {
+    const rows = bySpeaker.get(s);
+    if (rows) rows.push(x[i]!);
+    else bySpeaker.set(s, [x[i]!]);
+  });
+  return new Map([...bySpeaker].map(([s, rows]) => [s, new StandardScaler().fit(rows)]));
 }

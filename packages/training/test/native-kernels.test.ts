@@ -1,7 +1,7 @@
 // Every kernel of the 'ser-native' backend against tfjs's own cpu kernel, and a CNN training run on both.
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { NATIVE_BACKEND, NATIVE_KERNELS, broadcastView, nativeBackendError, registerNativeBackend } from '../src/native-kernels.js';
+import { NATIVE_BACKEND, NATIVE_KERNELS, RELU_GRAD_KERNEL, broadcastView, nativeBackendError, registerNativeBackend } from '../src/native-kernels.js';
 import { initTf, tf, tfChoice } from '../src/tf-backend.js';
 
 const available = registerNativeBackend();
@@ -255,6 +255,37 @@ describe.skipIf(!available)('ser-native backend', () => {
         expectClose([{ shape, seed: 25 }], (a) => tf.mean(a!, axis, keepDims));
       }
     }
+  });
+
+  it('a bias gradient: Sum over all but the channel axis of a big tensor (threads split the rows)', () => {
+    // 195,195 values, 15,015 rows of 13 channels: the partial-sums path, with a last block shorter than the others.
+    expectClose([{ shape: [7, 33, 65, 13], seed: 26 }], (a) => tf.sum(a!, [0, 1, 2]));
+    expectClose([{ shape: [7, 33, 65, 13], seed: 27 }], (a) => tf.mean(a!, [0, 1, 2], true));
+  });
+
+  it("ReLU's gradient is one fused native kernel, equal to tfjs's dy * step(x) (NaN and zeros included)", async () => {
+    const shape = [4, 16, 16, 17];
+    const withSpecials = (t: tf.Tensor) => {
+      const v = Float32Array.from(t.dataSync() as Float32Array);
+      v[0] = Number.NaN;
+      v[1] = 0;
+      v[2] = -0;
+      return tf.tensor(v, t.shape);
+    };
+    const gradOf = (a: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.relu(t).mul(tf.range(0, size(shape)).reshape(shape).sin()).sum())(withSpecials(a));
+    const [ref, got] = both([{ shape, seed: 28 }], gradOf);
+    expect(Number.isNaN(got[0]!) && Number.isNaN(ref[0]!)).toBe(true);
+    expect(got[1]).toBe(0);
+    expect(got[2]).toBe(0);
+    ref[0] = got[0] = 0;
+    expect(relErr(ref, got)).toBeLessThanOrEqual(1e-6);
+    tf.setBackend(NATIVE_BACKEND);
+    const x = tf.tensor(rand(size(shape), 29), shape);
+    const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t).sum())(x));
+    x.dispose();
+    const names = profile.kernels.map((k) => k.name);
+    expect(names).toContain(RELU_GRAD_KERNEL);
+    expect(names).not.toContain('Step');
   });
 
   it('Tile, FusedBatchNorm and Square (the BatchNormalization path) equal the cpu kernels', () => {

@@ -13,6 +13,8 @@ export interface PredictOptions {
   engine: EngineChoice;
   /** Emotions over time: sliding windows (seconds) per file, beside the whole-file prediction. */
   segments?: SegmentOptions;
+  /** The files are recordings of one speaker, classified together by a per-speaker model (predictSpeaker). */
+  speaker?: boolean;
   onError: (file: string, err: unknown) => void;
   /** Show a progress bar on stderr (only drawn when stderr is a terminal). */
   progress?: boolean;
@@ -97,7 +99,8 @@ export async function predictCommand(files: string[], opts: PredictOptions, io: 
     };
 
     if (!segmentOptions) {
-      await model.predictBatch(files, (done, total, item) => {
+      const classify = opts.speaker ? model.predictSpeaker.bind(model) : model.predictBatch.bind(model);
+      await classify(files, (done, total, item) => {
         const file = files[item.index]!;
         if (item.ok) {
           summary.done++;

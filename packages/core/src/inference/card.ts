@@ -45,6 +45,13 @@ export interface ModelCard {
     shape: number[];
   };
   normalization: Normalization;
+  /**
+   * Present when the model was trained on per-speaker standardised vectors: each recording's feature vector is first
+   * standardised with the mean and population standard deviation of the recordings of the same speaker given with
+   * it (at least `minRecordings`), then `normalization` applies. Such a model classifies several recordings of one
+   * speaker at once (`predictSpeaker`), never a lone recording.
+   */
+  speakerStandardisation?: { minRecordings: number };
   /** TensorFlow.js backend the model was trained on. */
   backend: string;
   opset: number;
@@ -82,7 +89,46 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
   if (n!.kind === 'feature' && (!Array.isArray(n!.mean) || !Array.isArray(n!.std) || n!.mean.length !== n!.std.length || n!.mean.length === 0)) {
     bad('feature normalization needs mean and std of equal length');
   }
+  const spk = c.speakerStandardisation;
+  if (spk !== undefined) {
+    if (input!.preset === 'logmel') bad('speakerStandardisation applies to vector presets, not log-mel');
+    if (typeof spk !== 'object' || spk === null || !Number.isInteger(spk.minRecordings) || spk.minRecordings < 2) {
+      bad('speakerStandardisation.minRecordings must be an integer of at least 2');
+    }
+  }
   return c as ModelCard;
+}
+
+/**
+ * Per-speaker standardisation (the card's `speakerStandardisation`): each feature of each vector to zero mean and
+ * unit variance over the vectors given, all recordings of one speaker. The arithmetic is @ser/training's
+ * StandardScaler (double sums, population standard deviation, a constant feature keeps scale 1), so a model sees
+ * exactly what it was trained on.
+ */
+export function standardiseSpeaker(vectors: readonly Float32Array[]): Float32Array[] {
+  if (vectors.length === 0) return [];
+  const w = vectors[0]!.length;
+  if (!vectors.every((v) => v.length === w)) throw new ModelError('per-speaker standardisation needs vectors of one length');
+  const mean = new Float64Array(w);
+  const sq = new Float64Array(w);
+  for (const v of vectors) for (let j = 0; j < w; j++) mean[j]! += v[j]!;
+  for (let j = 0; j < w; j++) mean[j]! /= vectors.length;
+  for (const v of vectors) {
+    for (let j = 0; j < w; j++) {
+      const d = v[j]! - mean[j]!;
+      sq[j]! += d * d;
+    }
+  }
+  const scale = new Float64Array(w);
+  for (let j = 0; j < w; j++) {
+    const s = Math.sqrt(sq[j]! / vectors.length);
+    scale[j] = s > 1e-12 ? s : 1;
+  }
+  return vectors.map((v) => {
+    const out = new Float32Array(w);
+    for (let j = 0; j < w; j++) out[j] = (v[j]! - mean[j]!) / scale[j]!;
+    return out;
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { PRESETS, isVectorPreset, vectorLength, type VectorPresetName } from '..
 import { TypeScriptEngine } from '../features/ts/engine.js';
 import type { Matrix } from '../features/types.js';
 import { cutWindows } from '../features/windows.js';
-import { ModelError, normalizeFeatures, normalizeUtterance, parseModelCard, type ModelCard } from './card.js';
+import { ModelError, normalizeFeatures, normalizeUtterance, parseModelCard, standardiseSpeaker, type ModelCard } from './card.js';
 import { resolveSegmentOptions, segmentBounds, type SegmentOptions } from './segments.js';
 
 /** What `predict` gives for one utterance. */
@@ -38,6 +38,11 @@ export interface Timeline {
   overall: Prediction;
   segments: SegmentPrediction[];
 }
+
+/** One input's features, or the error that stopped it. */
+type FeatureItem =
+  | { index: number; input: PredictInput; ok: true; features: Float32Array | Matrix }
+  | { index: number; input: PredictInput; ok: false; error: Error };
 
 /** A file path, the bytes of an audio file, or samples already decoded (any rate: resampled to the card's). */
 export type PredictInput = string | Uint8Array | { samples: Float32Array; sampleRate: number };
@@ -242,6 +247,7 @@ export class EmotionModelCore {
    */
   async predict(input: PredictInput): Promise<Prediction> {
     this.#alive();
+    this.#refuseLoneRecording('classify');
     const audio = await this.decode(input);
     return this.predictFeatures(this.#extract(audio));
   }
@@ -252,6 +258,7 @@ export class EmotionModelCore {
    */
   async predictSegments(input: PredictInput, options: SegmentOptions = {}): Promise<Timeline> {
     this.#alive();
+    this.#refuseLoneRecording('follow');
     const rate = this.#card.input.sampleRate;
     resolveSegmentOptions(options); // bad options fail before any decoding
     const audio = await this.decode(input);
@@ -271,6 +278,11 @@ export class EmotionModelCore {
    */
   async predictFeatures(features: Float32Array | Matrix): Promise<Prediction> {
     this.#alive();
+    this.#refuseLoneRecording('classify');
+    return this.#classify(features);
+  }
+
+  async #classify(features: Float32Array | Matrix): Promise<Prediction> {
     const probs: Float32Array[] = [];
     for (const x of modelInputChunks(this.#card, features, this.#fixedBatch ?? RUN_BATCH)) probs.push(...(await this.run(x)));
     return this.#summarise(probs);
@@ -282,13 +294,92 @@ export class EmotionModelCore {
    */
   async predictBatch(inputs: readonly PredictInput[], onProgress?: (done: number, total: number, item: BatchPrediction) => void): Promise<BatchPrediction[]> {
     this.#alive();
+    this.#refuseLoneRecording('classify');
     const out: BatchPrediction[] = [];
+    for await (const item of this.#featuresOf(inputs)) {
+      let result: BatchPrediction;
+      if (!item.ok) {
+        result = item;
+      } else {
+        try {
+          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(item.features) };
+        } catch (err) {
+          result = { index: item.index, input: item.input, ok: false, error: asExpected(err) };
+        }
+      }
+      out.push(result);
+      onProgress?.(out.length, inputs.length, result);
+    }
+    return out;
+  }
+
+  /** True when the card has `speakerStandardisation`: the model classifies several recordings of one speaker at once. */
+  get perSpeaker(): boolean {
+    return this.#card.speakerStandardisation !== undefined;
+  }
+
+  /**
+   * Classifies recordings of ONE speaker with a per-speaker model (`perSpeaker`): their feature vectors are
+   * standardised together (each feature over these recordings), as the model's training speakers were, then
+   * classified. At least the card's `minRecordings` must decode; the more recordings, the steadier the statistics
+   * (docs/EVALUATION.md measures it). Items that fail are reported in their own item, as in predictBatch.
+   */
+  async predictSpeaker(inputs: readonly PredictInput[], onProgress?: (done: number, total: number, item: BatchPrediction) => void): Promise<BatchPrediction[]> {
+    this.#alive();
+    const spk = this.#card.speakerStandardisation;
+    if (spk === undefined) {
+      throw new ModelError(
+        `${this.dir}: this model was not trained with per-speaker standardisation; classify recordings with predict or predictBatch ` +
+          '(or train a per-speaker model with `ser train --speaker-norm`)',
+      );
+    }
+    const items: FeatureItem[] = [];
+    for await (const item of this.#featuresOf(inputs)) items.push(item);
+    const good = items.filter((i): i is FeatureItem & { ok: true } => i.ok);
+    if (good.length < spk.minRecordings) {
+      throw new ModelError(
+        `${good.length} of ${inputs.length} recording${inputs.length === 1 ? '' : 's'} could be read; this model standardises features over ` +
+          `one speaker's recordings and needs at least ${spk.minRecordings} of them (the more, the steadier)`,
+      );
+    }
+    const standard = standardiseSpeaker(good.map((g) => g.features as Float32Array));
+    const byIndex = new Map(good.map((g, j) => [g.index, standard[j]!]));
+    const out: BatchPrediction[] = [];
+    for (const item of items) {
+      let result: BatchPrediction;
+      const v = byIndex.get(item.index);
+      if (!item.ok || v === undefined) {
+        result = item.ok ? { index: item.index, input: item.input, ok: false, error: new ModelError('no features') } : item;
+      } else {
+        try {
+          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(v) };
+        } catch (err) {
+          result = { index: item.index, input: item.input, ok: false, error: asExpected(err) };
+        }
+      }
+      out.push(result);
+      onProgress?.(out.length, inputs.length, result);
+    }
+    return out;
+  }
+
+  #refuseLoneRecording(what: string): void {
+    const spk = this.#card.speakerStandardisation;
+    if (spk === undefined) return;
+    throw new ModelError(
+      `${this.dir}: this model standardises features per speaker, so it cannot ${what} recordings one by one; classify at least ` +
+        `${spk.minRecordings} recordings of one speaker together with predictSpeaker() (\`ser predict --speaker\`), or use a model without ` +
+        'speakerStandardisation (the default model)',
+    );
+  }
+
+  /**
+   * Decodes and featurises inputs in groups (the native engine uses its thread pool), in input order; a file that
+   * fails is reported in its own item and the others still run.
+   */
+  async *#featuresOf(inputs: readonly PredictInput[]): AsyncGenerator<FeatureItem> {
     const preset = this.#card.input.preset;
     const rate = this.#card.input.sampleRate;
-    const settle = (item: BatchPrediction) => {
-      out.push(item);
-      onProgress?.(out.length, inputs.length, item);
-    };
     for (let start = 0; start < inputs.length; start += DECODE_BATCH) {
       const group = inputs.slice(start, start + DECODE_BATCH).map((input, k) => ({ index: start + k, input }));
       const decoded: { index: number; input: PredictInput; samples: Float32Array }[] = [];
@@ -308,21 +399,19 @@ export class EmotionModelCore {
       } catch {
         features = undefined; // one bad item: extract them one by one below to find it
       }
-      const byIndex = new Map<number, Prediction>();
+      const byIndex = new Map<number, Float32Array | Matrix>();
       for (const [k, d] of decoded.entries()) {
         try {
-          const f = features?.[k] ?? this.#extract(d.samples);
-          byIndex.set(d.index, await this.predictFeatures(f));
+          byIndex.set(d.index, features?.[k] ?? this.#extract(d.samples));
         } catch (err) {
           failed.set(d.index, asExpected(err));
         }
       }
       for (const g of group) {
-        const p = byIndex.get(g.index);
-        settle(p ? { ...g, ok: true, prediction: p } : { ...g, ok: false, error: failed.get(g.index)! });
+        const f = byIndex.get(g.index);
+        yield f ? { ...g, ok: true, features: f } : { ...g, ok: false, error: failed.get(g.index)! };
       }
     }
-    return out;
   }
 
   /** Runs the network on a prepared input; returns one probability row per example. */
