@@ -3,7 +3,7 @@
  * get a 4xx that says what is wrong while the server stays up. The server gets its own copy of the default model
  * (training may rewrite models/default meanwhile) and a small evaluation report.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmotionModel, encodeWav, loadAudio } from '@ser/core';
@@ -51,6 +51,11 @@ beforeAll(async () => {
   const models = join(work, 'models');
   mkdirSync(join(models, 'default'), { recursive: true });
   for (const f of ['card.json', 'model.onnx']) copyFileSync(join(REPO_ROOT, 'models', 'default', f), join(models, 'default', f));
+  // The default network with a per-speaker card: it classifies one speaker's recordings together, never one upload.
+  mkdirSync(join(models, 'per-speaker'));
+  copyFileSync(join(REPO_ROOT, 'models', 'default', 'model.onnx'), join(models, 'per-speaker', 'model.onnx'));
+  const perSpeakerCard = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'models', 'default', 'card.json'), 'utf8')), name: 'per-speaker', speakerStandardisation: { minRecordings: 10 } };
+  writeFileSync(join(models, 'per-speaker', 'card.json'), JSON.stringify(perSpeakerCard));
   mkdirSync(join(models, 'broken'));
   writeFileSync(join(models, 'broken', 'card.json'), '{"format": "not a card"');
   writeFileSync(join(models, 'broken', 'model.onnx'), 'not onnx');
@@ -151,6 +156,11 @@ describe('POST /api/predict', () => {
     const r = await post('/api/predict?model=default', clip.bytes);
     expect(r.status).toBe(200);
   });
+
+  it('a per-speaker model is a 422 that says it takes one speaker\'s recordings together', async () => {
+    expectError(await post('/api/predict?model=per-speaker', clip.bytes), 422, /standardises features per speaker .*ser predict --speaker/);
+    expectError(await post('/api/analyse?model=per-speaker', clip.bytes), 422, /pick a model without per-speaker standardisation/);
+  });
 });
 
 describe('POST /api/analyse', () => {
@@ -239,7 +249,7 @@ describe('GET /api/models', () => {
     const r = await request(server, 'GET', '/api/models');
     expect(r.status).toBe(200);
     const list = r.json as ModelSummary[];
-    expect(list.map((m) => m.name)).toEqual(['default']);
+    expect(list.map((m) => m.name)).toEqual(['default', 'per-speaker']);
     expect(list[0]!.card.labels).toEqual(model.labels);
     expect(list[0]!.bytes).toBeGreaterThan(1000);
   });

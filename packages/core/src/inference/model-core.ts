@@ -347,12 +347,11 @@ export class EmotionModelCore {
     const out: BatchPrediction[] = [];
     for (const item of items) {
       let result: BatchPrediction;
-      const v = byIndex.get(item.index);
-      if (!item.ok || v === undefined) {
-        result = item.ok ? { index: item.index, input: item.input, ok: false, error: new ModelError('no features') } : item;
+      if (!item.ok) {
+        result = item;
       } else {
         try {
-          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(v) };
+          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(byIndex.get(item.index)!) };
         } catch (err) {
           result = { index: item.index, input: item.input, ok: false, error: asExpected(err) };
         }

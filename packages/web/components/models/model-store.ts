@@ -41,7 +41,11 @@ function summarise(folder: ModelFolder): ModelOverview {
       description: card.description,
       labels: card.labels,
       input: { preset: card.input.preset, sampleRate: card.input.sampleRate, shape: card.input.shape, ...(card.input.window ? { window: card.input.window } : {}) },
-      normalization: n.kind === 'feature' ? `per feature (${n.mean.length} training-set means and deviations)` : n.kind === 'utterance' ? 'per utterance (zero mean, unit variance)' : 'none',
+      normalization:
+        (card.speakerStandardisation
+          ? `per speaker first (each feature over ${card.speakerStandardisation.minRecordings}+ recordings of one speaker, classified together: ser predict --speaker), then `
+          : '') +
+        (n.kind === 'feature' ? `per feature (${n.mean.length} training-set means and deviations)` : n.kind === 'utterance' ? 'per utterance (zero mean, unit variance)' : 'none'),
       backend: card.backend,
       opset: card.opset,
       createdAt: card.createdAt,
