@@ -60,7 +60,12 @@ void binary(Binary op, const float* a, const float* b, std::size_t outer, std::s
             float* out, std::size_t threads);
 void unary(Unary op, const float* x, std::size_t n, float* out, std::size_t threads);
 /** out[i] = dy[i] * (y[i] > 0): ReLU's gradient. */
-void reluGrad(const float* dy, const float* y, std::size_t n, float* out, std::size_t threads);
+/**
+ * out = dy * step(y). With channelSums (C floats, n a multiple of C), also the sums of out's columns when viewed as
+ * [n / C, C]: a bias gradient, computed while the rows are still in cache.
+ */
+void reluGrad(const float* dy, const float* y, std::size_t n, float* out, std::size_t channels, float* channelSums,
+              std::size_t threads);
 
 /** x viewed as [outer, reduce, inner]: out[o, i] = sum (or mean) over r of x[o, r, i], accumulated in double. */
 void reduceSum(const float* x, std::size_t outer, std::size_t reduce, std::size_t inner, bool mean, float* out,

@@ -323,7 +323,7 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// reluGrad(dy, y, out)
+// reluGrad(dy, y, out[, channelSums]): channelSums (C floats, C dividing the length) also gets out's column sums
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string fn = "nn.reluGrad";
@@ -331,7 +331,18 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   const F32 dy = f32(info[0], fn, "dy"), y = f32(info[1], fn, "y"), out = outArg(info[2], fn, "out");
   expectLength(env, y, D(dy.length), fn, "y");
   expectLength(env, out, D(dy.length), fn, "out");
-  reluGrad(dy.data, y.data, dy.length, out.data, threads());
+  F32 sums{};
+  const bool withSums = info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsNull();
+  if (withSums) {
+    sums = outArg(info[3], fn, "channelSums");
+    if (sums.length == 0 || dy.length % sums.length != 0) {
+      rangeError(env, fn + ": channelSums must have a length that divides dy's (one float per channel)");
+    }
+    noOverlap(env, sums, out, fn, "channelSums", "out");
+  }
+  noOverlap(env, out, dy, fn, "out", "dy");
+  noOverlap(env, out, y, fn, "out", "y");
+  reluGrad(dy.data, y.data, dy.length, out.data, withSums ? sums.length : 0, withSums ? sums.data : nullptr, threads());
   return env.Undefined();
 }
 

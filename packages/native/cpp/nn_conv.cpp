@@ -648,8 +648,37 @@ void unary(Unary op, const float* x, std::size_t n, float* out, std::size_t thre
   ranges(n, threads, [&](std::size_t i0, std::size_t i1) { unaryRange(op, x, out, i0, i1); });
 }
 
-void reluGrad(const float* dy, const float* y, std::size_t n, float* out, std::size_t threads) {
-  ranges(n, threads, [&](std::size_t i0, std::size_t i1) { reluGradRange(dy, y, out, i0, i1); });
+void reluGrad(const float* dy, const float* y, std::size_t n, float* out, std::size_t channels, float* channelSums,
+              std::size_t threads) {
+  if (channelSums == nullptr || channels == 0) {
+    ranges(n, threads, [&](std::size_t i0, std::size_t i1) { reluGradRange(dy, y, out, i0, i1); });
+    return;
+  }
+  const std::size_t rows = n / channels;
+  const std::size_t parts = std::max<std::size_t>(1, std::min({threads, rows, (n + kGrain - 1) / kGrain}));
+  std::vector<std::vector<double>> acc(parts, std::vector<double>(channels, 0.0));
+  const std::size_t per = (rows + parts - 1) / parts;
+  auto part = [&](std::size_t t) {
+    std::vector<float> block(channels);
+    double* a = acc[t].data();
+    const std::size_t r1 = std::min(rows, (t + 1) * per);
+    for (std::size_t r = std::min(rows, t * per); r < r1; r += kSumBlock) {
+      const std::size_t r2 = std::min(r1, r + kSumBlock);
+      reluGradRange(dy, y, out, r * channels, r2 * channels);
+      sumRows(out + r * channels, r2 - r, channels, block.data());  // rows just written: still in L1
+      for (std::size_t c = 0; c < channels; ++c) a[c] += block[c];
+    }
+  };
+  if (parts == 1) {
+    part(0);
+  } else {
+    parallelSafe(parts, parts, part);
+  }
+  for (std::size_t c = 0; c < channels; ++c) {
+    double s = 0;
+    for (std::size_t t = 0; t < parts; ++t) s += acc[t][c];
+    channelSums[c] = static_cast<float>(s);
+  }
 }
 
 void reduceSum(const float* x, std::size_t outer, std::size_t reduce, std::size_t inner, bool mean, float* out,

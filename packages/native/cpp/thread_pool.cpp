@@ -56,22 +56,37 @@ void ThreadPool::parallelFor(std::size_t count, std::size_t workers, const std::
     std::size_t active = 0;
   };
   auto job = std::make_shared<Job>();
-  job->active = workers;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (std::size_t w = 0; w < workers; ++w) {
-      queue_.emplace_back([job, count, &fn] {
-        for (;;) {
-          const std::size_t i = job->next.fetch_add(1);
-          if (i >= count) break;
-          fn(i);
-        }
-        std::lock_guard<std::mutex> l(job->mutex);
-        if (--job->active == 0) job->done.notify_all();
-      });
+  // The caller works too: one task fewer to hand over, and no wake-up of a sleeping caller at the end of every
+  // kernel (training calls this a few hundred times per batch on small pieces of work).
+  const std::size_t helpers = workers - 1;
+  job->active = helpers;
+  if (helpers > 0) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (std::size_t w = 0; w < helpers; ++w) {
+        queue_.emplace_back([job, count, &fn] {
+          for (;;) {
+            const std::size_t i = job->next.fetch_add(1);
+            if (i >= count) break;
+            fn(i);
+          }
+          std::lock_guard<std::mutex> l(job->mutex);
+          if (--job->active == 0) job->done.notify_all();
+        });
+      }
+    }
+    if (helpers == 1) {
+      cv_.notify_one();
+    } else {
+      cv_.notify_all();
     }
   }
-  cv_.notify_all();
+  for (;;) {
+    const std::size_t i = job->next.fetch_add(1);
+    if (i >= count) break;
+    fn(i);
+  }
+  // Helpers that never started still hold `fn` by reference: wait for every one of them.
   std::unique_lock<std::mutex> lock(job->mutex);
   job->done.wait(lock, [&job] { return job->active == 0; });
 }

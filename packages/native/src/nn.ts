@@ -69,7 +69,8 @@ export interface NnBinding {
   /** a is [outer, mid, inner], b [outer, 1, inner]; out = a op b (b op a when swap); out may be a itself. */
   binary(op: NnBinaryOp, a: Float32Array, b: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, swap: boolean): void;
   unary(op: NnUnaryOp, x: Float32Array, out: Float32Array): void;
-  reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
+  /** out = dy * step(y); channelSums (C floats, C dividing the length) also gets out's sums per channel (last axis). */
+  reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array, channelSums?: Float32Array | null): void;
   reduceSum(x: Float32Array, outer: number, reduce: number, inner: number, mean: boolean, out: Float32Array): void;
   /** Threads the kernels use (the machine's hardware concurrency). */
   readonly threads: number;

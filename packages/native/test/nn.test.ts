@@ -171,6 +171,19 @@ describe.skipIf(!nn)('nn kernels', () => {
     expect(Array.from(nn!.unary('relu', Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 2]);
     expect(Array.from(nn!.unary('step', Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 1]);
     expect(Array.from(nn!.reluGrad(Float32Array.from([3, 4, 5]), Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 5]);
+    // With per-channel sums of the result (a bias gradient), over many rows split between threads.
+    const rows = 40_000;
+    const dyBig = Float32Array.from({ length: rows * 3 }, (_, i) => (i % 7) - 3);
+    const xBig = Float32Array.from({ length: rows * 3 }, (_, i) => (i % 5) - 2);
+    const out = new Float32Array(rows * 3);
+    const sums = new Float32Array(3);
+    k().reluGrad(dyBig, xBig, out, sums);
+    const expected = [0, 0, 0];
+    out.forEach((v, i) => {
+      expect(v === (xBig[i]! > 0 ? dyBig[i] : 0)).toBe(true); // -0 where dy < 0, as tfjs's dy * 0
+      expected[i % 3]! += v;
+    });
+    expect(Array.from(sums)).toEqual(expected);
     expect(Array.from(nn!.reduceSum(Float32Array.from([1, 2, 3, 4, 5, 6]), 1, 2, 3))).toEqual([5, 7, 9]);
     expect(Array.from(nn!.reduceSum(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3, 1, true))).toEqual([2, 5]);
   });
@@ -217,6 +230,7 @@ describe.skipIf(!nn)('nn kernels', () => {
     expect(() => k().binary('add', x, x.subarray(0, 5), new Float32Array(xLen), 1, xLen / 5, 5, false)).toThrow(RangeError);
     expect(() => k().unary('relu', x, new Float32Array(3))).toThrow(RangeError);
     expect(() => k().reduceSum(x, 2, 3, 4, false, new Float32Array(8))).toThrow(RangeError);
+    expect(() => k().reluGrad(x, x, new Float32Array(xLen), new Float32Array(xLen + 1))).toThrow(RangeError);
     expect(() => nn!.binary('add', x, new Float32Array(0))).toThrow(RangeError);
   });
 

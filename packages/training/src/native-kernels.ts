@@ -190,6 +190,7 @@ export class NativeBackend extends MathBackendCPU {
   readonly #pool = new Map<number, Float32Array[]>();
   #pooledBytes = 0;
   readonly #owned = new WeakSet<Float32Array>();
+  readonly #channelSums = new WeakMap<Float32Array, Float32Array>();
 
   /** An output array of n floats (contents undefined: the caller overwrites all of it). */
   alloc(n: number): Float32Array {
@@ -197,6 +198,7 @@ export class NativeBackend extends MathBackendCPU {
     const hit = this.#pool.get(n)?.pop();
     if (hit !== undefined) {
       this.#pooledBytes -= hit.byteLength;
+      this.#channelSums.delete(hit);
       return hit;
     }
     const fresh = new Float32Array(n);
@@ -215,7 +217,24 @@ export class NativeBackend extends MathBackendCPU {
 
   /** Marks an array as visible outside the backend: it is never recycled. */
   escape(values: unknown): void {
-    if (values instanceof Float32Array) this.#owned.delete(values);
+    if (values instanceof Float32Array) {
+      this.#owned.delete(values);
+      this.#channelSums.delete(values);
+    }
+  }
+
+  /**
+   * Records the sums over every axis but the last of a kernel's output array, computed while it was written (ReLU's
+   * gradient does, for the bias gradient that follows it). Only arrays the backend owns: their contents never
+   * change until they are recycled, which forgets the sums.
+   */
+  rememberChannelSums(values: Float32Array, sums: Float32Array): void {
+    if (this.#owned.has(values)) this.#channelSums.set(values, sums);
+  }
+
+  /** The sums rememberChannelSums recorded for this array, if it is still the array they were computed from. */
+  channelSumsOf(values: Float32Array): Float32Array | undefined {
+    return this.#owned.has(values) ? this.#channelSums.get(values) : undefined;
   }
 
   override disposeData(dataId: tf.DataId, force = false): boolean {
@@ -374,7 +393,9 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
     const inner = sizeOf(shape.slice(last + 1));
     if (outer < 1 || red < 1 || inner < 1) return fallback(name, args);
     const y = backend.alloc(outer * inner);
-    k.reduceSum(xv, outer, red, inner, name === 'Mean', y);
+    const known = name === 'Sum' && outer === 1 && last === shape.length - 2 ? backend.channelSumsOf(xv) : undefined;
+    if (known !== undefined && known.length === inner) y.set(known);
+    else k.reduceSum(xv, outer, red, inner, name === 'Mean', y);
     const keepDims = args.attrs?.['keepDims'] === true;
     const outShape = keepDims ? shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : shape.filter((_, i) => i < first || i > last);
     return out(backend, outShape, y);
@@ -544,7 +565,7 @@ export const RELU_GRAD_KERNEL = 'SerReluGrad';
 /**
  * tfjs runs a conv2d layer's ReLU unfused while it records gradients, and differentiates it as Step then Multiply:
  * five passes over the activation where one fused pass reads dy and x and writes dx (CNN training is
- * memory-bound there). The gradient is registered for every backend; on the others, and outside what the native
+ * memory-bound there), summing dx per channel on the way for the bias gradient's Sum. The gradient is registered for every backend; on the others, and outside what the native
  * kernel covers, it is tfjs's own formula.
  */
 function registerReluGradient(nn: NativeNn): void {
@@ -558,7 +579,11 @@ function registerReluGradient(nn: NativeNn): void {
       const xv = f32(backend, x);
       if (dyv === null || xv === null || dyv.length !== xv.length) throw new Error(`${RELU_GRAD_KERNEL}: dy and x must be float32 tensors of one size`);
       const dx = backend.alloc(dyv.length);
-      nn.binding.reluGrad(dyv, xv, dx);
+      // The bias gradient that follows (Sum over all but the channel axis) is computed here, while dx is in cache.
+      const channels = dy!.shape.length >= 2 ? dy!.shape[dy!.shape.length - 1]! : 0;
+      const sums = channels > 0 && dyv.length >= RECYCLE_MIN ? new Float32Array(channels) : null;
+      nn.binding.reluGrad(dyv, xv, dx, sums);
+      if (sums) backend.rememberChannelSums(dx, sums);
       return out(backend, [...dy!.shape], dx);
     },
   });

@@ -288,6 +288,25 @@ describe.skipIf(!available)('ser-native backend', () => {
     expect(names).not.toContain('Step');
   });
 
+  it("a bias gradient behind a ReLU (summed by the ReLU gradient's kernel) equals the cpu backend's", () => {
+    // 278,528 values: big enough for the recycled arrays whose channel sums the backend remembers.
+    const shape = [4, 64, 64, 17];
+    const weights = tf.tidy(() => tf.range(0, size(shape)).reshape(shape).mul(0.37).sin());
+    const [ref, got] = both(
+      [
+        { shape, seed: 30 },
+        { shape: [17], seed: 31 },
+      ],
+      (x, b) => {
+        const [gx, gb] = tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.relu(a.add(c)).mul(weights).sum())([x!, b!]);
+        return tf.concat([gb!.flatten(), gx!.flatten()]);
+      },
+    );
+    expect(relErr(ref.subarray(0, 17), got.subarray(0, 17))).toBeLessThanOrEqual(1e-4);
+    expect(relErr(ref, got)).toBeLessThanOrEqual(1e-4);
+    weights.dispose();
+  });
+
   it('Tile, FusedBatchNorm and Square (the BatchNormalization path) equal the cpu kernels', () => {
     for (const [shape, reps] of [[[1, 1, 1, 7], [5, 9, 11, 1]], [[3, 1, 4], [2, 33, 1]], [[2, 3, 5], [1, 1, 1]], [[4, 1], [1, 2000]], [[5], [900]]] as [number[], number[]][]) {
       expectClose([{ shape, seed: 40 }], (a) => tf.tile(a!, reps));
