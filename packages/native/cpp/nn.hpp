@@ -51,7 +51,7 @@ void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx,
 
 // ---- Element-wise ----
 enum class Binary { Add, Sub, Mul, Div };
-enum class Unary { Relu, Step };
+enum class Unary { Relu, Step, Sqrt };
 /**
  * a viewed as [outer, mid, inner], b as [outer, 1, inner] (broadcast over the middle axis):
  * out[o, m, i] = a[o, m, i] op b[o, i], or b[o, i] op a[o, m, i] when swap.

@@ -316,10 +316,12 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   const std::string fn = "nn.unary";
   argc(info, 3, fn + "(op, x, out)");
   const std::string op = strArg(info[0], fn, "op");
-  if (op != "relu" && op != "step") rangeError(env, fn + ": op must be 'relu' or 'step' (got '" + op.substr(0, 32) + "')");
+  if (op != "relu" && op != "step" && op != "sqrt") {
+    rangeError(env, fn + ": op must be 'relu', 'step' or 'sqrt' (got '" + op.substr(0, 32) + "')");
+  }
   const F32 x = f32(info[1], fn, "x"), out = outArg(info[2], fn, "out");
   expectLength(env, out, D(x.length), fn, "out");
-  unary(op == "relu" ? Unary::Relu : Unary::Step, x.data, x.length, out.data, threads());
+  unary(op == "relu" ? Unary::Relu : op == "step" ? Unary::Step : Unary::Sqrt, x.data, x.length, out.data, threads());
   return env.Undefined();
 }
 

@@ -2,6 +2,7 @@
 // in L2, and max pooling. Work is split over the thread pool by (image, pixel chunk); each thread reuses its own
 // scratch. Built with -ffp-contract=fast like nn_gemm.cpp.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
@@ -594,8 +595,12 @@ void binaryDispatch(const float* a, const float* b, std::size_t outer, std::size
 SER_HOT void unaryRange(Unary op, const float* x, float* out, std::size_t i0, std::size_t i1) {
   if (op == Unary::Relu) {
     for (std::size_t i = i0; i < i1; ++i) out[i] = x[i] < 0.0f ? 0.0f : x[i];  // NaN passes through, as tfjs
-  } else {
+  } else if (op == Unary::Step) {
     for (std::size_t i = i0; i < i1; ++i) out[i] = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : 0.0f);
+  } else {
+    // Correctly rounded (IEEE), as JavaScript's Math.sqrt rounded to float32 is; NaN below 0, as tfjs.
+    SER_IVDEP
+    for (std::size_t i = i0; i < i1; ++i) out[i] = std::sqrt(x[i]);
   }
 }
 

@@ -44,7 +44,7 @@ export interface PoolShape {
 
 export type NnActivation = 'linear' | 'relu';
 export type NnBinaryOp = 'add' | 'sub' | 'mul' | 'div';
-export type NnUnaryOp = 'relu' | 'step';
+export type NnUnaryOp = 'relu' | 'step' | 'sqrt';
 
 /** The addon's `nn` object (cpp/nn_binding.cpp); outputs are written into the caller's arrays. */
 export interface NnBinding {

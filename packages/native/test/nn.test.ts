@@ -170,6 +170,7 @@ describe.skipIf(!nn)('nn kernels', () => {
     expect(Array.from(nn!.binary('div', Float32Array.from([1, 2, 3, 4]), Float32Array.from([2, 4]), { outer: 1, mid: 2, inner: 2 }, true))).toEqual([2, 2, Math.fround(2 / 3), 1]);
     expect(Array.from(nn!.unary('relu', Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 2]);
     expect(Array.from(nn!.unary('step', Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 1]);
+    expect(Array.from(nn!.unary('sqrt', Float32Array.from([4, 0, 2, -1])))).toEqual([2, 0, Math.fround(Math.SQRT2), Number.NaN]);
     expect(Array.from(nn!.reluGrad(Float32Array.from([3, 4, 5]), Float32Array.from([-1, 0, 2])))).toEqual([0, 0, 5]);
     // With per-channel sums of the result (a bias gradient), over many rows split between threads.
     const rows = 40_000;

@@ -33,6 +33,7 @@ export const NATIVE_KERNELS = [
   'MaxPoolGrad',
   'Relu',
   'Step',
+  'Sqrt',
   'Add',
   'Sub',
   'Multiply',
@@ -363,7 +364,7 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
     return out(backend, [...big.shape], y);
   }
 
-  function unary(args: KernelArgs, name: 'Relu' | 'Step'): KernelResult {
+  function unary(args: KernelArgs, name: 'Relu' | 'Step' | 'Sqrt'): KernelResult {
     const backend = backendOf(args);
     const { x } = args.inputs;
     if (x === undefined) return fallback(name, args);
@@ -371,7 +372,7 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
     const xv = f32(backend, x);
     if (xv === null || xv.length < MIN_ELEMENTWISE) return fallback(name, args);
     const y = backend.alloc(xv.length);
-    k.unary(name === 'Relu' ? 'relu' : 'step', xv, y);
+    k.unary(name === 'Relu' ? 'relu' : name === 'Step' ? 'step' : 'sqrt', xv, y);
     return out(backend, [...x.shape], y);
   }
 
@@ -473,6 +474,8 @@ function makeKernels(nn: NativeNn): Record<(typeof NATIVE_KERNELS)[number] | (ty
     },
     Relu: (args) => unary(args, 'Relu'),
     Step: (args) => unary(args, 'Step'),
+    // Adam's update takes the square root of every weight's second moment, every step.
+    Sqrt: (args) => unary(args, 'Sqrt'),
     Add: (args) => binary(args, 'Add'),
     Sub: (args) => binary(args, 'Sub'),
     Multiply: (args) => binary(args, 'Multiply'),

@@ -244,6 +244,9 @@ describe.skipIf(!available)('ser-native backend', () => {
     }
     expectClose([{ shape: big, seed: 21 }], (a) => tf.relu(a!));
     expectClose([{ shape: big, seed: 22 }], (a) => tf.step(a!));
+    expectClose([{ shape: big, seed: 32 }], (a) => tf.sqrt(a!.abs()));
+    const [refNeg, gotNeg] = both([{ shape: big, seed: 33 }], (a) => tf.sqrt(a!));
+    refNeg.forEach((v, i) => expect(Number.isNaN(v) ? Number.isNaN(gotNeg[i]!) : Math.abs(v - gotNeg[i]!) <= 1e-6 * Math.max(1, v)).toBe(true));
     expectClose([{ shape: big, seed: 23 }], (a) => tf.grad((t: tf.Tensor) => tf.relu(t).mul(t).sum())(a!));
   });
 
