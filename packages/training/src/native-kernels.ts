@@ -567,9 +567,9 @@ export const RELU_GRAD_KERNEL = 'SerReluGrad';
 
 /**
  * tfjs runs a conv2d layer's ReLU unfused while it records gradients, and differentiates it as Step then Multiply:
- * five passes over the activation where one fused pass reads dy and x and writes dx (CNN training is
- * memory-bound there), summing dx per channel on the way for the bias gradient's Sum. The gradient is registered for every backend; on the others, and outside what the native
- * kernel covers, it is tfjs's own formula.
+ * five passes over the activation where one fused pass reads dy and x and writes dx (CNN training is memory-bound
+ * there), summing dx per channel on the way for the bias gradient's Sum. The gradient is registered for every
+ * backend; on the others, and outside what the native kernel covers, it is tfjs's own formula.
  */
 function registerReluGradient(nn: NativeNn): void {
   tf.registerKernel({

@@ -51,7 +51,12 @@ export function renderModelSummary(m: ModelSummary): string {
     ['architecture', c.architecture],
     ['labels', c.labels.join(', ')],
     ['input', input],
-    ['normalisation', c.normalization.kind],
+    [
+      'normalisation',
+      c.speakerStandardisation
+        ? `per speaker (${c.speakerStandardisation.minRecordings}+ recordings of one speaker together: ser predict --speaker), then ${c.normalization.kind}`
+        : c.normalization.kind,
+    ],
     ['file', `model.onnx, ${(m.bytes / 1024).toFixed(0)} KB, opset ${c.opset}`],
   ];
   rows.push(['trained', `TensorFlow.js ${c.backend} backend, ${c.createdAt.slice(0, 10)}`]);
