@@ -89,7 +89,7 @@ export async function crossValidate(data: LabelledRows, options: CrossValidateOp
   const labels = labelsOf(data.emotions);
   const classOf = new Map(labels.map((l, i) => [l, i]));
   const scalers = options.speakerNorm && data.x.length > 0 ? speakerScalers(data.x, data.speakers) : undefined;
-  const x = scalers ? data.x.map((row, i) => scalers.get(data.speakers[i]!)!.transform([row])[0]!) : data.x;
+  const x = scalers ? data.x.map((row, i) => scalers.get(data.speakers[i]!)!.transformRow(row)) : data.x;
   const rows = data.speakers.map((speaker, i) => ({ i, speaker, emotion: data.emotions[i]! }));
   const plan = protocolFolds(rows, options.protocol, { seed, ...(options.k !== undefined ? { k: options.k } : {}) });
   const factory = typeof options.model === 'function' ? options.model : (s: number) => createClassifier(options.model as ClassicalModelName, s);
@@ -171,7 +171,7 @@ function augmentedRows(data: LabelledRows, kind: InputKind, train: Set<number>, 
   a.source.forEach((s, j) => {
     if (train.has(s)) {
       const scaler = kind === 'logmel' ? undefined : scalers?.get(data.speakers[s]!);
-      x.push(scaler ? scaler.transform([values[j]!])[0]! : values[j]!);
+      x.push(scaler ? scaler.transformRow(values[j]!) : values[j]!);
       source.push(s);
     }
   });

@@ -1,30 +1,18 @@
+import { applyStandardisation, fitStandardisation } from '@ser/core';
 import { TrainingError, checkRows, type Rows } from './classifier.js';
 
 /**
  * scikit-learn's StandardScaler: per-feature mean and population standard deviation from the training rows; a
- * constant feature keeps scale 1 so it maps to 0 instead of dividing by zero.
+ * constant feature keeps scale 1 so it maps to 0 instead of dividing by zero. The arithmetic is @ser/core's
+ * (fitStandardisation), which per-speaker models repeat at inference.
  */
 export class StandardScaler {
   mean: Float64Array = new Float64Array(0);
   scale: Float64Array = new Float64Array(0);
 
   fit(x: Rows): this {
-    const w = checkRows(x, undefined, 'StandardScaler.fit');
-    const mean = new Float64Array(w);
-    const sq = new Float64Array(w);
-    for (const row of x) for (let j = 0; j < w; j++) mean[j]! += row[j]!;
-    for (let j = 0; j < w; j++) mean[j]! /= x.length;
-    for (const row of x) {
-      for (let j = 0; j < w; j++) {
-        const d = row[j]! - mean[j]!;
-        sq[j]! += d * d;
-      }
-    }
-    const scale = new Float64Array(w);
-    for (let j = 0; j < w; j++) {
-      const s = Math.sqrt(sq[j]! / x.length);
-      scale[j] = s > 1e-12 ? s : 1;
-    }
+    checkRows(x, undefined, 'StandardScaler.fit');
+    const { mean, scale } = fitStandardisation(x);
     this.mean = mean;
     this.scale = scale;
     return this;
@@ -33,11 +21,12 @@ export class StandardScaler {
   transform(x: Rows): Float32Array[] {
     if (this.mean.length === 0) throw new TrainingError('StandardScaler: transform before fit');
     checkRows(x, this.mean.length, 'StandardScaler.transform');
-    return x.map((row) => {
-      const out = new Float32Array(row.length);
-      for (let j = 0; j < row.length; j++) out[j] = (row[j]! - this.mean[j]!) / this.scale[j]!;
-      return out;
-    });
+    return x.map((row) => applyStandardisation(row, this));
+  }
+
+  /** One row, standardised. */
+  transformRow(row: Float32Array): Float32Array {
+    return this.transform([row])[0]!;
   }
 
   fitTransform(x: Rows): Float32Array[] {
@@ -52,7 +41,7 @@ export class StandardScaler {
  */
 export function standardizePerSpeaker(x: Rows, speakers: readonly string[]): Float32Array[] {
   const scalers = speakerScalers(x, speakers);
-  return x.map((row, i) => scalers.get(speakers[i]!)!.transform([row])[0]!);
+  return x.map((row, i) => scalers.get(speakers[i]!)!.transformRow(row));
 }
 
 /** One StandardScaler per speaker, fitted on that speaker's rows (to standardise more rows of the same speakers). */

@@ -342,7 +342,7 @@ async function trainFinal(
   const logmel = matrices.length > 0;
   // Per-speaker standardisation: augmented copies take their source speaker's statistics (of the real recordings).
   const scalers = opts.speakerNorm && !logmel ? speakerScalers(all.x, all.speakers) : undefined;
-  const standardise = (row: Float32Array, speaker: string) => (scalers ? scalers.get(speaker)!.transform([row])[0]! : row);
+  const standardise = (row: Float32Array, speaker: string) => (scalers ? scalers.get(speaker)!.transformRow(row) : row);
   const rows = logmel ? matrices.map((m) => m.data) : all.x.map((r, i) => standardise(r, all.speakers[i]!));
   const extraRows = logmel ? augmented.matrices.map((m) => m.data) : augmented.x.map((r, j) => standardise(r, all.speakers[augmented.source[j]!]!));
   const y = [...all.emotions, ...augmented.source.map((i) => all.emotions[i]!)].map((e) => classOf.get(e)!);

@@ -100,38 +100,6 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
 }
 
 /**
- * Per-speaker standardisation (the card's `speakerStandardisation`): each feature of each vector to zero mean and
- * unit variance over the vectors given, all recordings of one speaker. The arithmetic is @ser/training's
- * StandardScaler (double sums, population standard deviation, a constant feature keeps scale 1), so a model sees
- * exactly what it was trained on.
- */
-export function standardiseSpeaker(vectors: readonly Float32Array[]): Float32Array[] {
-  if (vectors.length === 0) return [];
-  const w = vectors[0]!.length;
-  if (!vectors.every((v) => v.length === w)) throw new ModelError('per-speaker standardisation needs vectors of one length');
-  const mean = new Float64Array(w);
-  const sq = new Float64Array(w);
-  for (const v of vectors) for (let j = 0; j < w; j++) mean[j]! += v[j]!;
-  for (let j = 0; j < w; j++) mean[j]! /= vectors.length;
-  for (const v of vectors) {
-    for (let j = 0; j < w; j++) {
-      const d = v[j]! - mean[j]!;
-      sq[j]! += d * d;
-    }
-  }
-  const scale = new Float64Array(w);
-  for (let j = 0; j < w; j++) {
-    const s = Math.sqrt(sq[j]! / vectors.length);
-    scale[j] = s > 1e-12 ? s : 1;
-  }
-  return vectors.map((v) => {
-    const out = new Float32Array(w);
-    for (let j = 0; j < w; j++) out[j] = (v[j]! - mean[j]!) / scale[j]!;
-    return out;
-  });
-}
-
-/**
  * Applies a feature normalization in place to rows of `width` values whose last axis is the feature
  * (classic193 vectors; time-major log-mel windows, where the feature is the mel band).
  */

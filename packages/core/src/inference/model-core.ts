@@ -11,7 +11,8 @@ import { PRESETS, isVectorPreset, vectorLength, type VectorPresetName } from '..
 import { TypeScriptEngine } from '../features/ts/engine.js';
 import type { Matrix } from '../features/types.js';
 import { cutWindows } from '../features/windows.js';
-import { ModelError, normalizeFeatures, normalizeUtterance, parseModelCard, standardiseSpeaker, type ModelCard } from './card.js';
+import { ModelError, normalizeFeatures, normalizeUtterance, parseModelCard, type ModelCard } from './card.js';
+import { standardiseSpeaker } from './standardise.js';
 import { resolveSegmentOptions, segmentBounds, type SegmentOptions } from './segments.js';
 
 /** What `predict` gives for one utterance. */
