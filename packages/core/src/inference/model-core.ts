@@ -298,16 +298,7 @@ export class EmotionModelCore {
     this.#refuseLoneRecording('classify');
     const out: BatchPrediction[] = [];
     for await (const item of this.#featuresOf(inputs)) {
-      let result: BatchPrediction;
-      if (!item.ok) {
-        result = item;
-      } else {
-        try {
-          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(item.features) };
-        } catch (err) {
-          result = { index: item.index, input: item.input, ok: false, error: asExpected(err) };
-        }
-      }
+      const result = await this.#settle(item, item.ok ? item.features : undefined);
       out.push(result);
       onProgress?.(out.length, inputs.length, result);
     }
@@ -347,20 +338,21 @@ export class EmotionModelCore {
     const byIndex = new Map(good.map((g, j) => [g.index, standard[j]!]));
     const out: BatchPrediction[] = [];
     for (const item of items) {
-      let result: BatchPrediction;
-      if (!item.ok) {
-        result = item;
-      } else {
-        try {
-          result = { index: item.index, input: item.input, ok: true, prediction: await this.#classify(byIndex.get(item.index)!) };
-        } catch (err) {
-          result = { index: item.index, input: item.input, ok: false, error: asExpected(err) };
-        }
-      }
+      const result = await this.#settle(item, byIndex.get(item.index));
       out.push(result);
       onProgress?.(out.length, inputs.length, result);
     }
     return out;
+  }
+
+  /** A batch item: the classification of `features`, or the error that stopped the item before or during it. */
+  async #settle(item: FeatureItem, features: Float32Array | Matrix | undefined): Promise<BatchPrediction> {
+    if (!item.ok) return item;
+    try {
+      return { index: item.index, input: item.input, ok: true, prediction: await this.#classify(features!) };
+    } catch (err) {
+      return { index: item.index, input: item.input, ok: false, error: asExpected(err) };
+    }
   }
 
   #refuseLoneRecording(what: string): void {
